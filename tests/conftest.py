@@ -1,0 +1,81 @@
+"""Shared fixtures: small IDX files made on the spot, the real MNIST, a trained model."""
+import gzip
+import os
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tf1_mnist import data
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TUTORIAL_IMAGE = os.path.join(ROOT, "..", "shared", "seeds", "test_img.png")
+PROJECT_IMAGE = os.path.join(ROOT, "test_img.png")
+
+
+def idx_images(images):
+    images = np.asarray(images, dtype=np.uint8)
+    return struct.pack(">IIII", data.IMAGES_MAGIC, *images.shape) + images.tobytes()
+
+
+def idx_labels(labels):
+    labels = np.asarray(labels, dtype=np.uint8)
+    return struct.pack(">II", data.LABELS_MAGIC, len(labels)) + labels.tobytes()
+
+
+def write_mnist_like(directory, n_train=60, n_test=20, seed=0, compress=True):
+    """Four small IDX files that look like MNIST; returns the arrays written."""
+    rng = np.random.RandomState(seed)
+    arrays = {
+        data.TRAIN_IMAGES: rng.randint(0, 256, (n_train, 28, 28)).astype(np.uint8),
+        data.TRAIN_LABELS: rng.randint(0, 10, n_train).astype(np.uint8),
+        data.TEST_IMAGES: rng.randint(0, 256, (n_test, 28, 28)).astype(np.uint8),
+        data.TEST_LABELS: rng.randint(0, 10, n_test).astype(np.uint8),
+    }
+    os.makedirs(str(directory), exist_ok=True)
+    for name, array in arrays.items():
+        payload = idx_images(array) if array.ndim == 3 else idx_labels(array)
+        if compress:
+            with open(os.path.join(str(directory), name + ".gz"), "wb") as f:
+                f.write(gzip.compress(payload))
+        else:
+            with open(os.path.join(str(directory), name), "wb") as f:
+                f.write(payload)
+    return arrays
+
+
+def checksums_of(arrays):
+    return {name: data.sha256_hex(idx_images(a) if a.ndim == 3 else idx_labels(a))
+            for name, a in arrays.items()}
+
+
+@pytest.fixture(scope="session")
+def mnist_dir():
+    """The real MNIST, from $TF1_MNIST_DATA_DIR; the test is skipped without it."""
+    directory = os.environ.get(data.DATA_DIR_ENV)
+    if not directory or data.missing_files(directory):
+        pytest.skip("real MNIST not available: set {} to a directory with the four IDX "
+                    "files (CI uses ../shared/mnist)".format(data.DATA_DIR_ENV))
+    return directory
+
+
+def run_cli(args, cwd=ROOT, env=None):
+    """Run ``python -m tf1_mnist ARGS`` (or a ``-m`` module given first) in a subprocess."""
+    command = [sys.executable] + (args if args[0] == "-m" else ["-m", "tf1_mnist"] + args)
+    full_env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
+    process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True)
+    out, err = process.communicate(timeout=600)
+    return process.returncode, out, err
+
+
+@pytest.fixture(scope="session")
+def trained_model(mnist_dir, tmp_path_factory):
+    """One full faithful run (the tutorial's recipe, seed 0) through the command line."""
+    model_dir = str(tmp_path_factory.mktemp("faithful") / "model")
+    code, out, err = run_cli(["train", "--seed", "0", "--data-dir", mnist_dir,
+                              "--model-dir", model_dir])
+    assert code == 0, err
+    return model_dir, out

@@ -1,0 +1,194 @@
+"""IDX reading, verification and download, on files the tests make (plus the real MNIST)."""
+import contextlib
+import gzip
+import http.server
+import io
+import os
+import struct
+import threading
+
+import numpy as np
+import pytest
+
+from conftest import checksums_of, idx_images, idx_labels, write_mnist_like
+from tf1_mnist import data
+from tf1_mnist.errors import UserError
+
+
+def test_reads_gzipped_and_plain_files_alike(tmp_path):
+    arrays = write_mnist_like(tmp_path / "gz", compress=True)
+    write_mnist_like(tmp_path / "raw", compress=False)
+    for sub in ("gz", "raw"):
+        loaded = data.load_mnist(str(tmp_path / sub), download=False,
+                                 checksums=checksums_of(arrays))
+        np.testing.assert_array_equal(loaded["train_images"], arrays[data.TRAIN_IMAGES])
+        np.testing.assert_array_equal(loaded["test_labels"], arrays[data.TEST_LABELS])
+        assert loaded["train_images"].dtype == np.uint8
+        assert loaded["train_images"].shape == (60, 28, 28)
+
+
+def _write(tmp_path, name, payload):
+    path = tmp_path / name
+    path.write_bytes(payload)
+    return str(path)
+
+
+@pytest.mark.parametrize("payload, message", [
+    (b"\x00\x00", "too short"),
+    (struct.pack(">IIII", 2049, 1, 28, 28) + bytes(784), "magic number 2049"),
+    (struct.pack(">IIII", 2051, 1, 32, 32) + bytes(1024), "32x32"),
+    (struct.pack(">IIII", 2051, 3, 28, 28) + bytes(784 * 2), "truncated or padded"),
+    (struct.pack(">IIII", 2051, 1, 28, 28) + bytes(785), "truncated or padded"),
+])
+def test_corrupt_image_files_are_named_in_one_line(tmp_path, payload, message):
+    path = _write(tmp_path, data.TRAIN_IMAGES, payload)
+    with pytest.raises(UserError) as info:
+        data.load_file(str(tmp_path), data.TRAIN_IMAGES, checksums=None)
+    assert message in str(info.value)
+    assert path in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("payload, message", [
+    (idx_labels([1, 2, 10]), "label 10"),
+    (idx_images(np.zeros((1, 28, 28))), "magic number 2051"),
+    (struct.pack(">II", 2049, 5) + bytes(3), "truncated or padded"),
+])
+def test_corrupt_label_files(tmp_path, payload, message):
+    _write(tmp_path, data.TEST_LABELS, payload)
+    with pytest.raises(UserError, match=message):
+        data.load_file(str(tmp_path), data.TEST_LABELS, checksums=None)
+
+
+def test_truncated_gzip_is_reported(tmp_path):
+    whole = gzip.compress(idx_labels(np.arange(10) % 10))
+    path = _write(tmp_path, data.TEST_LABELS + ".gz", whole[: len(whole) // 2])
+    with pytest.raises(UserError, match="truncated or corrupt") as info:
+        data.load_file(str(tmp_path), data.TEST_LABELS, checksums=None)
+    assert path in str(info.value)
+
+
+def test_checksum_mismatch_is_a_wrong_file(tmp_path):
+    arrays = write_mnist_like(tmp_path)
+    with pytest.raises(UserError, match="SHA-256 mismatch"):
+        data.load_file(str(tmp_path), data.TRAIN_LABELS)  # MNIST's real checksums
+    sums = checksums_of(arrays)
+    assert data.load_file(str(tmp_path), data.TRAIN_LABELS, sums).shape == (60,)
+
+
+def test_images_and_labels_must_agree_in_count(tmp_path):
+    arrays = write_mnist_like(tmp_path)
+    _write(tmp_path, data.TEST_LABELS + ".gz", gzip.compress(idx_labels([1, 2, 3])))
+    arrays[data.TEST_LABELS] = np.array([1, 2, 3], np.uint8)
+    with pytest.raises(UserError, match="different sets"):
+        data.load_mnist(str(tmp_path), download=False, checksums=checksums_of(arrays))
+
+
+def test_missing_file_without_download(tmp_path):
+    with pytest.raises(UserError, match="train-images-idx3-ubyte.gz: not found"):
+        data.load_mnist(str(tmp_path), download=False)
+
+
+def test_data_dir_resolution(monkeypatch):
+    monkeypatch.delenv(data.DATA_DIR_ENV, raising=False)
+    assert data.resolve_data_dir() == "MNIST_data"
+    monkeypatch.setenv(data.DATA_DIR_ENV, "/elsewhere")
+    assert data.resolve_data_dir() == "/elsewhere"
+    assert data.resolve_data_dir("given") == "given"
+
+
+# --- downloading, from a server on 127.0.0.1 -----------------------------------------
+
+def _handler_for(directory):
+    """A request handler serving the files of ``directory`` (Python 3.6 has no directory=)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            path = os.path.join(str(directory), os.path.basename(self.path))
+            if not os.path.isfile(path):
+                self.send_error(404)
+                return
+            with open(path, "rb") as f:
+                body = f.read()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    return Handler
+
+
+@contextlib.contextmanager
+def serving(directory):
+    """An HTTP server on a free loopback port serving ``directory``; yields its URL."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _handler_for(directory))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:{}/".format(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_download_fetches_verifies_and_shows_progress(tmp_path):
+    arrays = write_mnist_like(tmp_path / "mirror")
+    target = tmp_path / "MNIST_data"
+    log = io.StringIO()
+    with serving(tmp_path / "mirror") as url:
+        data.ensure_files(str(target), mirrors=(url,), checksums=checksums_of(arrays), out=log)
+    assert sorted(os.listdir(str(target))) == sorted(n + ".gz" for n in data.FILES)
+    assert "Downloading train-images-idx3-ubyte.gz from " + url in log.getvalue()
+    loaded = data.load_mnist(str(target), download=False, checksums=checksums_of(arrays))
+    np.testing.assert_array_equal(loaded["train_images"], arrays[data.TRAIN_IMAGES])
+
+
+def test_download_falls_back_to_the_second_mirror(tmp_path):
+    arrays = write_mnist_like(tmp_path / "good")
+    (tmp_path / "empty").mkdir()
+    target = tmp_path / "MNIST_data"
+    with serving(tmp_path / "empty") as broken, serving(tmp_path / "good") as good:
+        data.ensure_files(str(target), mirrors=(broken, good), checksums=checksums_of(arrays),
+                          out=io.StringIO())
+    assert not data.missing_files(str(target))
+
+
+def test_download_with_wrong_checksum_leaves_nothing(tmp_path):
+    arrays = write_mnist_like(tmp_path / "mirror")
+    sums = dict(checksums_of(arrays), **{data.TRAIN_LABELS: "0" * 64})
+    target = tmp_path / "MNIST_data"
+    with serving(tmp_path / "mirror") as url:
+        with pytest.raises(UserError) as info:
+            data.ensure_files(str(target), mirrors=(url,), checksums=sums, out=io.StringIO())
+    assert "train-labels-idx1-ubyte.gz" in str(info.value)
+    assert "does not match" in str(info.value)
+    left = sorted(os.listdir(str(target)))
+    assert data.TRAIN_LABELS + ".gz" not in left
+    assert not [n for n in left if n.endswith(".part")]
+
+
+def test_no_network_names_the_files_and_where_to_put_them(tmp_path):
+    target = tmp_path / "MNIST_data"
+    write_mnist_like(tmp_path / "partial")
+    target.mkdir()
+    for name in (data.TRAIN_IMAGES, data.TRAIN_LABELS):
+        os.rename(str(tmp_path / "partial" / (name + ".gz")), str(target / (name + ".gz")))
+    with pytest.raises(UserError) as info:
+        # port 9 (discard) on loopback: nothing listens, so the connection is refused
+        data.ensure_files(str(target), mirrors=("http://127.0.0.1:9/",), out=io.StringIO())
+    message = str(info.value)
+    assert "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz" in message
+    assert "train-images" not in message  # already there, not asked for
+    assert str(target) in message and "--data-dir" in message
+    assert "\n" not in message
+    assert sorted(os.listdir(str(target))) == sorted(
+        [data.TRAIN_IMAGES + ".gz", data.TRAIN_LABELS + ".gz"])
+
+
+def test_real_mnist_loads_and_verifies(mnist_dir):
+    arrays = data.load_mnist(mnist_dir, download=False)
+    assert arrays["train_images"].shape == (60000, 28, 28)
+    assert arrays["test_images"].shape == (10000, 28, 28)
+    assert np.bincount(arrays["test_labels"]).tolist() == [
+        980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]

@@ -1,0 +1,139 @@
+"""The command line: ``tf1-mnist train`` / ``predict`` (also ``python -m tf1_mnist ...``).
+
+The only place that parses flags or reads the environment for defaults. Every
+mistake a user can make ends as one ``error: ...`` line and a non-zero exit.
+TensorFlow is imported only by the commands that need it.
+"""
+import argparse
+import sys
+
+from tf1_mnist import __version__
+from tf1_mnist.errors import UserError
+
+EXIT_USER_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+
+def _positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer, got {}".format(text))
+    return value
+
+
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number, got {}".format(text))
+    return value
+
+
+def _probability(text):
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("must be in (0, 1], got {}".format(text))
+    return value
+
+
+def build_parser():
+    from tf1_mnist import checkpoint, data, hparams
+
+    parser = argparse.ArgumentParser(
+        prog="tf1-mnist",
+        description="The DigitalOcean TensorFlow 1.x MNIST tutorial, reproduced: train the "
+                    "tutorial's network and predict digits in your own images.")
+    parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    formatter = argparse.ArgumentDefaultsHelpFormatter
+    hp = hparams.DEFAULT_HPARAMS
+
+    train = commands.add_parser(
+        "train", formatter_class=formatter,
+        help="train the tutorial's network on MNIST and save it (the default command)",
+        description="Train the tutorial's network, print its minibatch log and test "
+                    "accuracy next to the tutorial's reported 0.9206, and save the model.")
+    train.add_argument("--learning-rate", type=_positive_float, default=hp["learning_rate"],
+                       help="Adam learning rate")
+    train.add_argument("--n-iterations", type=_positive_int, default=hp["n_iterations"],
+                       help="training iterations (minibatches)")
+    train.add_argument("--batch-size", type=_positive_int, default=hp["batch_size"],
+                       help="images per minibatch")
+    train.add_argument("--dropout", type=_probability, default=hp["dropout"],
+                       help="keep probability fed to keep_prob while training (the "
+                            "faithful network builds dropout but never uses it)")
+    train.add_argument("--variant", choices=hparams.VARIANTS, default="faithful",
+                       help="faithful: as published (no activations, dropout unused); "
+                            "intended: ReLU and dropout as the tutorial's text describes")
+    train.add_argument("--seed", type=int, default=None,
+                       help="seed for weights, dropout and batch order (default: random)")
+    train.add_argument("--data-dir", default=None,
+                       help="MNIST directory (default: ${} or {}/)".format(
+                           data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+    train.add_argument("--model-dir", default=None,
+                       help="where the model is saved (default: ${} or {}/)".format(
+                           checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
+    train.set_defaults(func=cmd_train)
+
+    predict = commands.add_parser(
+        "predict", formatter_class=formatter,
+        help="predict the digit in one or more images with a trained model",
+        description="Predict the digit in each image (any size, PNG/JPEG/BMP, dark on "
+                    "light or light on dark), preprocessed the way MNIST was made.")
+    predict.add_argument("images", nargs="+", metavar="IMAGE", help="image file(s)")
+    predict.add_argument("--raw", action="store_true",
+                         help="feed exactly what the tutorial fed: the inverted 28x28 "
+                              "image at 0-255, no preprocessing")
+    predict.add_argument("--model-dir", default=None,
+                         help="the trained model (default: ${} or {}/)".format(
+                             checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
+    predict.set_defaults(func=cmd_predict)
+    return parser
+
+
+def cmd_train(args):
+    from tf1_mnist import checkpoint, data, input_data
+    from tf1_mnist.train import train
+
+    model_dir = checkpoint.resolve_model_dir(args.model_dir)
+    checkpoint.check_writable(model_dir)
+    mnist = input_data.read_data_sets(data.resolve_data_dir(args.data_dir), one_hot=True,
+                                      seed=args.seed)
+    hparams = {"learning_rate": args.learning_rate, "n_iterations": args.n_iterations,
+               "batch_size": args.batch_size, "dropout": args.dropout}
+    train(mnist, model_dir, hparams=hparams, variant=args.variant, seed=args.seed,
+          log=lambda line: print(line, flush=True))
+    print("Model saved to {}/".format(model_dir.rstrip("/")))
+    return 0
+
+
+def cmd_predict(args):
+    from tf1_mnist import checkpoint
+    from tf1_mnist.predict import predict_files
+
+    model_dir = checkpoint.resolve_model_dir(args.model_dir)
+    checkpoint.load_description(model_dir)  # no model: say so before reading images
+    failed = predict_files(args.images, model_dir, raw=args.raw)
+    return EXIT_USER_ERROR if failed else 0
+
+
+def main(argv=None):
+    """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["train"] + argv  # no command: train, as `docker run tf1-mnist` does
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print("error: {}".format(exc), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was saved, the previous model (if any) is "
+              "unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def console_main():
+    """Entry point of the installed ``tf1-mnist`` command."""
+    sys.exit(main())

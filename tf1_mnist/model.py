@@ -1,0 +1,105 @@
+"""The tutorial's network as a TF1 graph: placeholders, inference, loss, training, evaluation.
+
+Graph-building only: these functions create ops and return tensors; no sessions,
+no I/O. Names follow the DigitalOcean tutorial (``X``, ``Y``, ``keep_prob``,
+``weights['w1']``, ``layer_1``, ``output_layer``, ``cross_entropy``, ``train_step``,
+``accuracy``) so a reader of the tutorial recognises every line.
+
+Variants of the MLP:
+
+* ``faithful`` (the default): exactly as published. The hidden layers have no
+  activation (so the network is a linear model in disguise), and ``layer_drop`` is
+  built but the output layer reads ``layer_3``, so dropout never acts. That is the
+  network that reported 0.9206.
+* ``intended``: what the tutorial's text describes: ReLU after each hidden layer
+  and dropout on the path to the output.
+"""
+import collections
+
+from tf1_mnist.compat import tf
+from tf1_mnist.hparams import DEFAULT_HPARAMS, VARIANTS  # noqa: F401 (re-exported)
+
+Graph = collections.namedtuple(
+    "Graph", ["X", "Y", "keep_prob", "output_layer", "probabilities", "prediction",
+              "cross_entropy", "train_step", "accuracy"])
+
+
+def placeholders(n_input, n_output):
+    """``X`` float32 [None, n_input], ``Y`` float32 [None, n_output], scalar ``keep_prob``.
+
+    ``keep_prob`` defaults to 1.0 so evaluation and prediction need not feed it.
+    """
+    X = tf.placeholder(tf.float32, [None, n_input], name="X")
+    Y = tf.placeholder(tf.float32, [None, n_output], name="Y")
+    keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
+    return X, Y, keep_prob
+
+
+def inference(X, keep_prob, n_input, n_hidden1, n_hidden2, n_hidden3, n_output,
+              variant="faithful"):
+    """Logits ``output_layer`` float32 [None, n_output] for images ``X`` [None, n_input]."""
+    if variant not in VARIANTS:
+        raise ValueError("unknown variant {!r}; choose one of {}".format(variant, VARIANTS))
+    sizes = [n_input, n_hidden1, n_hidden2, n_hidden3, n_output]
+    with tf.name_scope("weights"):
+        weights = {
+            key: tf.Variable(tf.truncated_normal(sizes[i:i + 2], stddev=0.1), name=key)
+            for i, key in enumerate(["w1", "w2", "w3", "out"])
+        }
+    with tf.name_scope("biases"):
+        biases = {
+            key: tf.Variable(tf.constant(0.1, shape=[sizes[i + 1]]), name=key)
+            for i, key in enumerate(["b1", "b2", "b3", "out"])
+        }
+    activation = tf.nn.relu if variant == "intended" else tf.identity
+    layer_1 = activation(tf.add(tf.matmul(X, weights["w1"]), biases["b1"]), name="layer_1")
+    layer_2 = activation(tf.add(tf.matmul(layer_1, weights["w2"]), biases["b2"]),
+                         name="layer_2")
+    layer_3 = activation(tf.add(tf.matmul(layer_2, weights["w3"]), biases["b3"]),
+                         name="layer_3")
+    # `rate` (the drop probability) because keep_prob= is deprecated on both stacks.
+    layer_drop = tf.nn.dropout(layer_3, rate=1.0 - keep_prob, name="layer_drop")
+    # The published defect, kept on purpose: the faithful output reads layer_3.
+    last_hidden = layer_drop if variant == "intended" else layer_3
+    return tf.add(tf.matmul(last_hidden, weights["out"]), biases["out"], name="output_layer")
+
+
+def loss(output_layer, Y):
+    """Mean softmax cross-entropy ``cross_entropy``, a float32 scalar."""
+    return tf.reduce_mean(
+        tf.nn.softmax_cross_entropy_with_logits_v2(labels=Y, logits=output_layer),
+        name="cross_entropy")
+
+
+def training(cross_entropy, learning_rate):
+    """``train_step``: one Adam update of all trainable variables."""
+    return tf.train.AdamOptimizer(learning_rate).minimize(cross_entropy, name="train_step")
+
+
+def evaluation(output_layer, Y):
+    """``accuracy``: the fraction of rows whose arg-max matches the label's, float32."""
+    correct_pred = tf.equal(tf.argmax(output_layer, 1), tf.argmax(Y, 1))
+    return tf.reduce_mean(tf.cast(correct_pred, tf.float32), name="accuracy")
+
+
+def build(hparams, variant="faithful", seed=None, training_ops=True):
+    """The whole graph, built in the default graph, as a ``Graph`` tuple.
+
+    ``seed`` sets the graph-level seed, from which every op seed (weight
+    initialisation, dropout) is derived. Without ``training_ops`` the optimizer is
+    left out (``train_step`` is None): prediction and evaluation need none of it.
+    """
+    if seed is not None:
+        tf.set_random_seed(seed)
+    sizes = {k: hparams[k] for k in ("n_input", "n_hidden1", "n_hidden2", "n_hidden3",
+                                     "n_output")}
+    X, Y, keep_prob = placeholders(sizes["n_input"], sizes["n_output"])
+    output_layer = inference(X, keep_prob, variant=variant, **sizes)
+    cross_entropy = loss(output_layer, Y)
+    return Graph(
+        X=X, Y=Y, keep_prob=keep_prob, output_layer=output_layer,
+        probabilities=tf.nn.softmax(output_layer, name="probabilities"),
+        prediction=tf.argmax(output_layer, 1, name="prediction"),
+        cross_entropy=cross_entropy,
+        train_step=training(cross_entropy, hparams["learning_rate"]) if training_ops else None,
+        accuracy=evaluation(output_layer, Y))
