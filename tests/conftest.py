@@ -62,8 +62,10 @@ def mnist_dir():
 
 
 def run_cli(args, cwd=ROOT, env=None):
-    """Run ``python -m tf1_mnist ARGS`` (or a ``-m`` module given first) in a subprocess."""
-    command = [sys.executable] + (args if args[0] == "-m" else ["-m", "tf1_mnist"] + args)
+    """Run ``python -m tf1_mnist ARGS`` in a subprocess (``-m MODULE`` or ``-c CODE`` first
+    runs that instead)."""
+    command = [sys.executable] + (args if args[0] in ("-m", "-c") else
+                                  ["-m", "tf1_mnist"] + args)
     full_env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
     process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, universal_newlines=True)

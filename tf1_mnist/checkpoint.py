@@ -13,6 +13,7 @@ import os
 import platform
 import tempfile
 import time
+import uuid
 
 from tf1_mnist.errors import UserError
 
@@ -60,7 +61,8 @@ def save(sess, saver, model_dir, description):
     file and an atomic rename, then the previous checkpoint's files are removed.
     """
     check_writable(model_dir)
-    name = "{}{}-{}".format(_PREFIX, time.strftime("%Y%m%d-%H%M%S"), os.getpid())
+    # Unique even for two saves within a second: cleanup must never hit the old model.
+    name = "{}{}-{}".format(_PREFIX, time.strftime("%Y%m%d-%H%M%S"), uuid.uuid4().hex[:8])
     prefix = os.path.join(model_dir, name)
     committed = False
     try:
