@@ -61,6 +61,14 @@ def mnist_dir():
     return directory
 
 
+@pytest.fixture(scope="session")
+def tutorial_image():
+    """The tutorial's own test_img.png (a 2), from ../shared/seeds; skipped without it."""
+    if not os.path.isfile(TUTORIAL_IMAGE):
+        pytest.skip("the tutorial's image is not at {}".format(TUTORIAL_IMAGE))
+    return TUTORIAL_IMAGE
+
+
 def run_cli(args, cwd=ROOT, env=None):
     """Run ``python -m tf1_mnist ARGS`` in a subprocess (``-m MODULE`` or ``-c CODE`` first
     runs that instead)."""

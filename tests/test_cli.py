@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import PROJECT_IMAGE, ROOT, TUTORIAL_IMAGE, run_cli, write_mnist_like
+from conftest import PROJECT_IMAGE, run_cli, write_mnist_like
 from tf1_mnist import checkpoint, cli, data
 
 LOG_LINE = re.compile(r"^Iteration (\d+) \t\| Loss = [0-9.e+-]+ \t\| Accuracy = [0-9.]+$")
@@ -151,9 +151,9 @@ def test_full_faithful_run_reproduces_the_tutorial(trained_model):
     assert "Tutorial reported 0.9206; this run {:.4f}".format(accuracy) in out
 
 
-def test_predict_end_to_end_through_the_command_line(trained_model):
+def test_predict_end_to_end_through_the_command_line(trained_model, tutorial_image):
     model_dir, _ = trained_model
-    code, out, err = run_cli(["-m", "tf1_mnist.predict", TUTORIAL_IMAGE, PROJECT_IMAGE,
+    code, out, err = run_cli(["-m", "tf1_mnist.predict", tutorial_image, PROJECT_IMAGE,
                               "--model-dir", model_dir])
     assert code == 0, err
     digits = [int(line.split("\t")[0].split(": ")[1]) for line in out.strip().splitlines()]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from conftest import PROJECT_IMAGE, TUTORIAL_IMAGE
+from conftest import PROJECT_IMAGE
 from tf1_mnist import predict
 from tf1_mnist.errors import UserError
 
@@ -153,9 +153,9 @@ def test_not_an_image_missing_file_and_directory(tmp_path):
         assert path in str(info.value) and "\n" not in str(info.value)
 
 
-def test_raw_is_exactly_the_tutorial_input():
-    expected = np.invert(Image.open(TUTORIAL_IMAGE).convert("L")).ravel()
-    raw = predict.load_input(TUTORIAL_IMAGE, raw=True)
+def test_raw_is_exactly_the_tutorial_input(tutorial_image):
+    expected = np.invert(Image.open(tutorial_image).convert("L")).ravel()
+    raw = predict.load_input(tutorial_image, raw=True)
     np.testing.assert_array_equal(raw, expected.astype(np.float32))
     assert raw.max() > 1.0  # 0-255, unlike MNIST's 0-1: the tutorial's mismatch
 
@@ -167,7 +167,7 @@ def test_raw_refuses_other_sizes(tmp_path):
         predict.load_input(str(path), raw=True)
 
 
-def test_reference_images_preprocess():
-    for path in (TUTORIAL_IMAGE, PROJECT_IMAGE):
+def test_reference_images_preprocess(tutorial_image):
+    for path in (tutorial_image, PROJECT_IMAGE):
         digit = predict.load_input(path)
         assert digit.shape == (784,) and 0.9 <= digit.max() <= 1.0
