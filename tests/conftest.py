@@ -58,7 +58,7 @@ def mnist_dir():
     if not directory or data.missing_files(directory):
         pytest.skip("real MNIST not available: set {} to a directory with the four IDX "
                     "files (CI uses ../shared/mnist)".format(data.DATA_DIR_ENV))
-    return directory
+    return os.path.abspath(directory)
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +74,8 @@ def run_cli(args, cwd=ROOT, env=None):
     runs that instead)."""
     command = [sys.executable] + (args if args[0] in ("-m", "-c") else
                                   ["-m", "tf1_mnist"] + args)
-    full_env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
+    full_env = dict(os.environ, PYTHONPATH=ROOT)
+    full_env.update(env or {})
     process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, universal_newlines=True)
     out, err = process.communicate(timeout=600)

@@ -87,6 +87,16 @@ def build_parser():
                          help="the trained model (default: ${} or {}/)".format(
                              checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
     predict.set_defaults(func=cmd_predict)
+
+    download = commands.add_parser(
+        "download", formatter_class=formatter,
+        help="download and verify MNIST without training",
+        description="Download whichever MNIST files the data directory lacks, then verify "
+                    "all four (headers and SHA-256).")
+    download.add_argument("--data-dir", default=None,
+                          help="MNIST directory (default: ${} or {}/)".format(
+                              data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+    download.set_defaults(func=cmd_download)
     return parser
 
 
@@ -114,6 +124,16 @@ def cmd_predict(args):
     checkpoint.load_description(model_dir)  # no model: say so before reading images
     failed = predict_files(args.images, model_dir, raw=args.raw)
     return EXIT_USER_ERROR if failed else 0
+
+
+def cmd_download(args):
+    from tf1_mnist import data
+
+    data_dir = data.resolve_data_dir(args.data_dir)
+    arrays = data.load_mnist(data_dir)
+    print("MNIST verified in {}/: {} training and {} test images".format(
+        data_dir.rstrip("/"), len(arrays["train_images"]), len(arrays["test_images"])))
+    return 0
 
 
 def main(argv=None):
