@@ -54,8 +54,12 @@ def build_parser():
                     "accuracy next to the tutorial's reported 0.9206, and save the model.")
     train.add_argument("--learning-rate", type=_positive_float, default=hp["learning_rate"],
                        help="Adam learning rate")
-    train.add_argument("--n-iterations", type=_positive_int, default=hp["n_iterations"],
-                       help="training iterations (minibatches)")
+    length = train.add_mutually_exclusive_group()
+    length.add_argument("--n-iterations", type=_positive_int, default=hp["n_iterations"],
+                        help="training iterations (minibatches)")
+    length.add_argument("--epochs", type=_positive_float, default=None,
+                        help="train for this many passes over the 55,000 training images "
+                             "instead (the tutorial's schedule is about 2.3)")
     train.add_argument("--batch-size", type=_positive_int, default=hp["batch_size"],
                        help="images per minibatch")
     train.add_argument("--dropout", type=_probability, default=hp["dropout"],
@@ -72,6 +76,9 @@ def build_parser():
     train.add_argument("--model-dir", default=None,
                        help="where the model is saved (default: ${} or {}/)".format(
                            checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
+    train.add_argument("--log-dir", default=None,
+                       help="write TensorBoard summaries (minibatch loss and accuracy, "
+                            "validation accuracy, the graph) here")
     train.set_defaults(func=cmd_train)
 
     predict = commands.add_parser(
@@ -88,6 +95,44 @@ def build_parser():
                              checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
     predict.set_defaults(func=cmd_predict)
 
+    evaluate = commands.add_parser(
+        "evaluate", formatter_class=formatter,
+        help="test accuracy, per-digit accuracy and confusion matrix of a saved model",
+        description="Evaluate a saved model on the 10,000 MNIST test images.")
+    evaluate.add_argument("--model-dir", default=None,
+                          help="the trained model (default: ${} or {}/)".format(
+                              checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
+    evaluate.add_argument("--data-dir", default=None,
+                          help="MNIST directory (default: ${} or {}/)".format(
+                              data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+    evaluate.add_argument("--confusion-png", default=None, metavar="PATH",
+                          help="also save the confusion matrix as a picture")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    reproduce = commands.add_parser(
+        "reproduce", formatter_class=formatter,
+        help="train over many seeds and compare with the tutorial's reported 0.9206",
+        description="Train each variant once per seed 0..N-1 with the tutorial's recipe "
+                    "(and the intended network on a longer schedule), then write "
+                    "report.md, report.json, histogram.png and curves.png.")
+    reproduce.add_argument("--seeds", type=_positive_int, default=10,
+                           help="number of seeds (0..N-1) per variant")
+    reproduce.add_argument("--out", default="reproduce-report",
+                           help="directory for the report and pictures")
+    reproduce.add_argument("--variants", default="faithful,intended",
+                           help="comma-separated variants to compare")
+    reproduce.add_argument("--long-epochs", type=float, default=10,
+                           help="epochs of the longer schedule for the intended network "
+                                "(0 to skip)")
+    reproduce.add_argument("--long-seeds", type=_positive_int, default=3,
+                           help="seeds (the first ones) trained on the longer schedule")
+    reproduce.add_argument("--n-iterations", type=_positive_int, default=None,
+                           help="override the tutorial's 1000 iterations (for quick checks)")
+    reproduce.add_argument("--data-dir", default=None,
+                           help="MNIST directory (default: ${} or {}/)".format(
+                               data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+    reproduce.set_defaults(func=cmd_reproduce)
+
     download = commands.add_parser(
         "download", formatter_class=formatter,
         help="download and verify MNIST without training",
@@ -102,16 +147,20 @@ def build_parser():
 
 def cmd_train(args):
     from tf1_mnist import checkpoint, data, input_data
-    from tf1_mnist.train import train
+    from tf1_mnist.train import iterations_for_epochs, train
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
     checkpoint.check_writable(model_dir)
     mnist = input_data.read_data_sets(data.resolve_data_dir(args.data_dir), one_hot=True,
                                       seed=args.seed)
-    hparams = {"learning_rate": args.learning_rate, "n_iterations": args.n_iterations,
+    n_iterations = args.n_iterations
+    if args.epochs:
+        n_iterations = iterations_for_epochs(args.epochs, mnist.train.num_examples,
+                                             args.batch_size)
+    hparams = {"learning_rate": args.learning_rate, "n_iterations": n_iterations,
                "batch_size": args.batch_size, "dropout": args.dropout}
     train(mnist, model_dir, hparams=hparams, variant=args.variant, seed=args.seed,
-          log=lambda line: print(line, flush=True))
+          log=lambda line: print(line, flush=True), log_dir=args.log_dir)
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 
@@ -124,6 +173,45 @@ def cmd_predict(args):
     checkpoint.load_description(model_dir)  # no model: say so before reading images
     failed = predict_files(args.images, model_dir, raw=args.raw)
     return EXIT_USER_ERROR if failed else 0
+
+
+def cmd_evaluate(args):
+    from tf1_mnist import checkpoint, data, input_data
+    from tf1_mnist.evaluate import evaluate, format_report, save_confusion_picture
+
+    model_dir = checkpoint.resolve_model_dir(args.model_dir)
+    checkpoint.load_description(model_dir)  # no model: say so before loading MNIST
+    test = input_data.from_arrays(data.load_mnist(data.resolve_data_dir(args.data_dir))).test
+    result = evaluate(model_dir, test.images, test.labels)
+    print(format_report(result))
+    if args.confusion_png:
+        save_confusion_picture(result, args.confusion_png)
+        print("\nConfusion matrix saved to {}".format(args.confusion_png))
+    return 0
+
+
+def cmd_reproduce(args):
+    import time
+
+    from tf1_mnist import data, hparams, reproduce
+
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in variants if v not in hparams.VARIANTS]
+    if unknown or not variants:
+        raise UserError("--variants: unknown {}; choose from {}".format(
+            ", ".join(unknown) or "(none given)", ", ".join(hparams.VARIANTS)))
+    arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
+    started = time.time()
+    records = reproduce.run(arrays, list(range(args.seeds)), variants=variants,
+                            n_iterations=args.n_iterations, long_epochs=args.long_epochs,
+                            long_seeds=args.long_seeds,
+                            log=lambda line: print(line, flush=True))
+    report = reproduce.write_report(args.out, records, started, time.time())
+    print()
+    print(reproduce.format_markdown(report).split("\n\n![")[0])
+    print("\nReport written to {}/ (report.md, report.json, histogram.png, curves.png)"
+          .format(args.out.rstrip("/")))
+    return 0
 
 
 def cmd_download(args):

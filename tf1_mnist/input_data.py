@@ -132,6 +132,14 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
 
     mirrors = tuple(dict.fromkeys((source_url or DEFAULT_SOURCE_URL,) + mnist_data.MIRRORS))
     arrays = mnist_data.load_mnist(train_dir, checksums=checksums, mirrors=mirrors)
+    return from_arrays(arrays, one_hot=one_hot, dtype=dtype, reshape=reshape,
+                       validation_size=validation_size, seed=seed)
+
+
+def from_arrays(arrays, one_hot=False, dtype=np.float32, reshape=True, validation_size=5000,
+                seed=None):
+    """``Datasets`` from the uint8 arrays of ``tf1_mnist.data.load_mnist``, as
+    ``read_data_sets`` splits them: for many seeded runs over one loaded copy."""
     train_images = arrays["train_images"][..., np.newaxis]
     test_images = arrays["test_images"][..., np.newaxis]
     train_labels, test_labels = arrays["train_labels"], arrays["test_labels"]

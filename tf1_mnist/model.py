@@ -36,14 +36,20 @@ def placeholders(n_input, n_output):
 
 
 def inference(X, keep_prob, n_input, n_hidden1, n_hidden2, n_hidden3, n_output,
-              variant="faithful"):
-    """Logits ``output_layer`` float32 [None, n_output] for images ``X`` [None, n_input]."""
+              variant="faithful", seeded=False):
+    """Logits ``output_layer`` float32 [None, n_output] for images ``X`` [None, n_input].
+
+    With ``seeded``, each random op gets a fixed op seed. TF derives unset op seeds
+    from the number of ops already in the graph, which differs between TF 1.15 and
+    2.x; fixed ones make the same graph seed draw the same weights on both stacks.
+    """
     if variant not in VARIANTS:
         raise ValueError("unknown variant {!r}; choose one of {}".format(variant, VARIANTS))
     sizes = [n_input, n_hidden1, n_hidden2, n_hidden3, n_output]
     with tf.name_scope("weights"):
         weights = {
-            key: tf.Variable(tf.truncated_normal(sizes[i:i + 2], stddev=0.1), name=key)
+            key: tf.Variable(tf.truncated_normal(sizes[i:i + 2], stddev=0.1,
+                                                 seed=i + 1 if seeded else None), name=key)
             for i, key in enumerate(["w1", "w2", "w3", "out"])
         }
     with tf.name_scope("biases"):
@@ -58,7 +64,8 @@ def inference(X, keep_prob, n_input, n_hidden1, n_hidden2, n_hidden3, n_output,
     layer_3 = activation(tf.add(tf.matmul(layer_2, weights["w3"]), biases["b3"]),
                          name="layer_3")
     # `rate` (the drop probability) because keep_prob= is deprecated on both stacks.
-    layer_drop = tf.nn.dropout(layer_3, rate=1.0 - keep_prob, name="layer_drop")
+    layer_drop = tf.nn.dropout(layer_3, rate=1.0 - keep_prob, seed=5 if seeded else None,
+                               name="layer_drop")
     # The published defect, kept on purpose: the faithful output reads layer_3.
     last_hidden = layer_drop if variant == "intended" else layer_3
     return tf.add(tf.matmul(last_hidden, weights["out"]), biases["out"], name="output_layer")
@@ -94,7 +101,7 @@ def build(hparams, variant="faithful", seed=None, training_ops=True):
     sizes = {k: hparams[k] for k in ("n_input", "n_hidden1", "n_hidden2", "n_hidden3",
                                      "n_output")}
     X, Y, keep_prob = placeholders(sizes["n_input"], sizes["n_output"])
-    output_layer = inference(X, keep_prob, variant=variant, **sizes)
+    output_layer = inference(X, keep_prob, variant=variant, seeded=seed is not None, **sizes)
     cross_entropy = loss(output_layer, Y)
     return Graph(
         X=X, Y=Y, keep_prob=keep_prob, output_layer=output_layer,

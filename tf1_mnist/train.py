@@ -5,6 +5,8 @@ tutorial's minibatch line every ``log_every`` iterations, then the validation an
 test accuracy and how the latter compares with the tutorial's reported 0.9206, and
 saves a self-describing model directory.
 """
+import math
+
 from tf1_mnist import checkpoint, model
 from tf1_mnist.compat import tf
 
@@ -25,14 +27,22 @@ def compare_line(test_accuracy, reported=REPORTED_TEST_ACCURACY):
             .format(reported, float(test_accuracy), diff, 100 * diff))
 
 
+def iterations_for_epochs(epochs, num_examples, batch_size):
+    """Minibatches for ``epochs`` passes over ``num_examples`` (the tutorial's 1000 x 128
+    is about 2.3 epochs of the 55,000 training images)."""
+    return int(math.ceil(epochs * num_examples / float(batch_size)))
+
+
 def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=print,
-          log_every=LOG_EVERY):
+          log_every=LOG_EVERY, log_dir=None):
     """Train on ``datasets`` (``input_data.read_data_sets(..., one_hot=True)``), save to
     ``model_dir`` and return the metrics as a dict.
 
     ``hparams`` overrides entries of ``model.DEFAULT_HPARAMS``. ``log`` receives
-    each output line. The model directory is checked before training starts and
-    written only after training finished.
+    each output line. Every ``log_every`` iterations the minibatch loss and accuracy
+    and the validation accuracy are recorded (and written as TensorBoard summaries,
+    with the graph, to ``log_dir`` when given). The model directory is checked
+    before training starts and written only after training finished.
     """
     hp = dict(model.DEFAULT_HPARAMS)
     unknown = set(hparams or {}) - set(hp)
@@ -47,6 +57,7 @@ def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=
         saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
         with tf.Session(config=session_config()) as sess:
             sess.run(tf.global_variables_initializer())
+            writer = tf.summary.FileWriter(log_dir, sess.graph) if log_dir else None
             # train on mini batches
             for i in range(hp["n_iterations"]):
                 batch_x, batch_y = datasets.train.next_batch(hp["batch_size"])
@@ -58,9 +69,16 @@ def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=
                         [g.cross_entropy, g.accuracy], feed_dict={g.X: batch_x, g.Y: batch_y})
                     log("Iteration {} \t| Loss = {} \t| Accuracy = {}".format(
                         i, _as_printed(minibatch_loss), _as_printed(minibatch_accuracy)))
-                    history.append({"iteration": i, "loss": float(minibatch_loss),
-                                    "accuracy": float(minibatch_accuracy)})
+                    point = {"iteration": i, "loss": float(minibatch_loss),
+                             "accuracy": float(minibatch_accuracy),
+                             "validation_accuracy": float(_accuracy(sess, g,
+                                                                    datasets.validation))}
+                    history.append(point)
+                    if writer:
+                        _write_summaries(writer, point)
 
+            if writer:
+                writer.close()
             validation_accuracy = _accuracy(sess, g, datasets.validation)
             test_accuracy = _accuracy(sess, g, datasets.test)
             log("Validation accuracy: {}".format(_as_printed(validation_accuracy)))
@@ -78,6 +96,13 @@ def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=
                 "metrics": metrics,
             })
     return metrics
+
+
+def _write_summaries(writer, point):
+    values = [tf.Summary.Value(tag=tag, simple_value=point[key]) for tag, key in (
+        ("minibatch/loss", "loss"), ("minibatch/accuracy", "accuracy"),
+        ("validation/accuracy", "validation_accuracy"))]
+    writer.add_summary(tf.Summary(value=values), point["iteration"])
 
 
 def _as_printed(value):
