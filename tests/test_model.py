@@ -110,3 +110,17 @@ def test_same_seed_same_weights_and_prediction_graph_has_no_optimizer():
     graph, g, _ = _build(training_ops=False)
     assert g.train_step is None
     assert not [op for op in graph.get_operations() if "Adam" in op.type]
+
+
+def test_single_fix_variants_repair_one_defect_each():
+    x = np.random.RandomState(3).rand(5, 784).astype(np.float32)
+    for variant, relu, uses_dropout in (("fix-activations", True, False),
+                                        ("fix-dropout", False, True)):
+        graph, g, init = _build(variant)
+        with tf.Session(graph=graph) as sess:
+            sess.run(init)
+            full = sess.run(g.output_layer, {g.X: x})
+            dropped = sess.run(g.output_layer, {g.X: x, g.keep_prob: 0.5})
+            reference = _numpy_forward(sess, graph, x, relu=relu)
+        np.testing.assert_allclose(full, reference, rtol=1e-4, atol=1e-4)
+        assert np.allclose(full, dropped) != uses_dropout, variant

@@ -67,7 +67,8 @@ def build_parser():
                             "faithful network builds dropout but never uses it)")
     train.add_argument("--variant", choices=hparams.VARIANTS, default="faithful",
                        help="faithful: as published (no activations, dropout unused); "
-                            "intended: ReLU and dropout as the tutorial's text describes")
+                            "intended: ReLU and dropout as the tutorial's text describes; "
+                            "fix-activations / fix-dropout: one of the two repaired")
     train.add_argument("--seed", type=int, default=None,
                        help="seed for weights, dropout and batch order (default: random)")
     train.add_argument("--data-dir", default=None,
@@ -119,7 +120,7 @@ def build_parser():
                            help="number of seeds (0..N-1) per variant")
     reproduce.add_argument("--out", default="reproduce-report",
                            help="directory for the report and pictures")
-    reproduce.add_argument("--variants", default="faithful,intended",
+    reproduce.add_argument("--variants", default=",".join(hparams.VARIANTS),
                            help="comma-separated variants to compare")
     reproduce.add_argument("--long-epochs", type=float, default=10,
                            help="epochs of the longer schedule for the intended network "

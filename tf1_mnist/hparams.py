@@ -5,7 +5,9 @@ TensorFlow.
 """
 import collections
 
-VARIANTS = ("faithful", "intended")
+# faithful: as published; intended: as the text describes; the two fix-* variants
+# repair one published defect each, to show what each one costs.
+VARIANTS = ("faithful", "intended", "fix-activations", "fix-dropout")
 
 DEFAULT_HPARAMS = collections.OrderedDict([
     ("n_input", 784),     # input layer (28x28 pixels)

@@ -78,9 +78,10 @@ def run(arrays, seeds, variants=("faithful", "intended"), n_iterations=None, lon
             mnist = input_data.from_arrays(arrays, one_hot=True, seed=seed)
             start = time.time()
             metrics = train(mnist, os.path.join(scratch, "model"), variant=variant, seed=seed,
-                            hparams={"n_iterations": iterations}, log=lambda line: None)
+                            hparams={"n_iterations": iterations}, log=lambda line: None,
+                            track_validation=True)
             seconds = time.time() - start
-            log("[{:>{w}}/{}] {:8} {:>9}  seed {:<3} test accuracy {:.4f}  ({:.1f} s)".format(
+            log("[{:>{w}}/{}] {:15} {:>9}  seed {:<3} test accuracy {:.4f}  ({:.1f} s)".format(
                 number, len(plan), variant, schedule, seed, metrics["test_accuracy"],
                 seconds, w=len(str(len(plan)))))
             records.append({"schedule": schedule, "variant": variant, "seed": seed,
@@ -161,7 +162,8 @@ def _pyplot():
     return plt
 
 
-COLOURS = {"faithful": "tab:blue", "intended": "tab:orange"}
+COLOURS = {"faithful": "tab:blue", "intended": "tab:orange", "fix-activations": "tab:green",
+           "fix-dropout": "tab:purple"}
 
 
 def plot_histogram(records, path, stack):
@@ -186,33 +188,33 @@ def plot_histogram(records, path, stack):
 
 def plot_curves(records, path, stack):
     plt = _pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    panels = (("loss", "minibatch loss (log scale)"), ("accuracy", "minibatch accuracy"),
+              ("validation_accuracy", "validation accuracy (5,000 images)"))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     for (schedule, variant), rs in groups(records).items():
         if schedule != "tutorial":
             continue
         colour = COLOURS.get(variant, "gray")
         iterations = [p["iteration"] for p in rs[0]["history"]]
-        for ax, key, style, label in ((axes[0], "loss", "-", "minibatch loss"),
-                                      (axes[1], "accuracy", ":", "minibatch accuracy"),
-                                      (axes[1], "validation_accuracy", "-",
-                                       "validation accuracy")):
+        for ax, (key, _) in zip(axes, panels):
             curves = np.array([[p[key] for p in r["history"]] for r in rs])
-            ax.plot(iterations, curves.mean(axis=0), style, color=colour,
-                    label="{}: {} (mean)".format(variant, label))
+            ax.plot(iterations, curves.mean(axis=0), color=colour,
+                    label="{} (mean of {})".format(variant, len(rs)))
             ax.fill_between(iterations, curves.min(axis=0), curves.max(axis=0), color=colour,
                             alpha=0.15)
     axes[0].set_yscale("log")
-    axes[0].set_ylabel("cross-entropy (log scale)")
-    axes[1].set_ylabel("accuracy")
-    axes[1].set_ylim(0.5, 1.0)
-    axes[1].axhline(REPORTED, color="red", linestyle="--", linewidth=1,
-                    label="tutorial's reported test accuracy")
-    for ax in axes:
+    for ax, (key, title) in zip(axes, panels):
+        ax.set_title(title)
         ax.set_xlabel("iteration")
-        ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
-    fig.suptitle("Learning curves, every 100 iterations; bands: min-max over seeds "
-                 "(Python {}, TensorFlow {})".format(stack["python"], stack["tensorflow"]))
+        if key != "loss":
+            ax.set_ylim(0.6, 1.0)
+            ax.axhline(REPORTED, color="red", linestyle="--", linewidth=1,
+                       label="tutorial's reported test accuracy")
+        ax.legend(fontsize=7)
+    fig.suptitle("Learning curves every 100 iterations, the tutorial's schedule; bands: "
+                 "min-max over seeds (Python {}, TensorFlow {})".format(
+                     stack["python"], stack["tensorflow"]))
     _save(fig, path, plt)
 
 

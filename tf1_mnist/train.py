@@ -34,16 +34,20 @@ def iterations_for_epochs(epochs, num_examples, batch_size):
 
 
 def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=print,
-          log_every=LOG_EVERY, log_dir=None):
+          log_every=LOG_EVERY, log_dir=None, track_validation=None):
     """Train on ``datasets`` (``input_data.read_data_sets(..., one_hot=True)``), save to
     ``model_dir`` and return the metrics as a dict.
 
     ``hparams`` overrides entries of ``model.DEFAULT_HPARAMS``. ``log`` receives
     each output line. Every ``log_every`` iterations the minibatch loss and accuracy
-    and the validation accuracy are recorded (and written as TensorBoard summaries,
-    with the graph, to ``log_dir`` when given). The model directory is checked
-    before training starts and written only after training finished.
+    are recorded, and with ``track_validation`` (the default when ``log_dir`` is given)
+    the validation accuracy too, which costs a pass over the validation set each time;
+    with ``log_dir`` they are also written as TensorBoard summaries, with the graph.
+    The model directory is checked before training starts and written only after
+    training finished.
     """
+    if track_validation is None:
+        track_validation = log_dir is not None
     hp = dict(model.DEFAULT_HPARAMS)
     unknown = set(hparams or {}) - set(hp)
     if unknown:
@@ -70,9 +74,10 @@ def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=
                     log("Iteration {} \t| Loss = {} \t| Accuracy = {}".format(
                         i, _as_printed(minibatch_loss), _as_printed(minibatch_accuracy)))
                     point = {"iteration": i, "loss": float(minibatch_loss),
-                             "accuracy": float(minibatch_accuracy),
-                             "validation_accuracy": float(_accuracy(sess, g,
-                                                                    datasets.validation))}
+                             "accuracy": float(minibatch_accuracy)}
+                    if track_validation:
+                        point["validation_accuracy"] = float(
+                            _accuracy(sess, g, datasets.validation))
                     history.append(point)
                     if writer:
                         _write_summaries(writer, point)
@@ -101,7 +106,7 @@ def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=
 def _write_summaries(writer, point):
     values = [tf.Summary.Value(tag=tag, simple_value=point[key]) for tag, key in (
         ("minibatch/loss", "loss"), ("minibatch/accuracy", "accuracy"),
-        ("validation/accuracy", "validation_accuracy"))]
+        ("validation/accuracy", "validation_accuracy")) if key in point]
     writer.add_summary(tf.Summary(value=values), point["iteration"])
 
 

@@ -1,0 +1,137 @@
+"""Reproduction statistics, determinism, TensorBoard summaries, evaluate, reproduce."""
+import glob
+import json
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import checksums_of, run_cli, write_mnist_like
+from tf1_mnist import cli, data, input_data, reproduce
+from tf1_mnist.evaluate import confusion_matrix
+from tf1_mnist.train import iterations_for_epochs, train
+
+
+def test_summary_statistics_against_numpy():
+    values = [0.9175, 0.9179, 0.9157, 0.9186, 0.9189]
+    s = reproduce.summarize(values, reported=0.9206)
+    mean, std = np.mean(values), np.std(values, ddof=1)
+    assert s["runs"] == 5 and abs(s["mean"] - mean) < 1e-12 and abs(s["std"] - std) < 1e-12
+    half = 2.776 * std / np.sqrt(5)
+    np.testing.assert_allclose(s["ci95_mean"], [mean - half, mean + half])
+    spread = 2.776 * std * np.sqrt(1 + 1 / 5.0)
+    np.testing.assert_allclose(s["range95_single_run"], [mean - spread, mean + spread])
+    assert abs(s["reported_z"] - (0.9206 - mean) / std) < 1e-9
+    assert s["reported_in_observed_range"] is False
+    assert reproduce.summarize([0.91, 0.93])["reported_in_observed_range"] is True
+    assert reproduce.t975(1) == 12.706 and reproduce.t975(100) == 1.96
+
+
+def test_epochs_to_iterations():
+    assert iterations_for_epochs(1, 55000, 128) == 430
+    assert iterations_for_epochs(1000 * 128 / 55000.0, 55000, 128) == 1000
+
+
+def test_epochs_and_iterations_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["train", "--epochs", "2", "--n-iterations", "5"])
+    assert info.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
+def _small(tmp_path, seed=0):
+    arrays = write_mnist_like(tmp_path / "data", n_train=300, n_test=50)
+    return input_data.read_data_sets(str(tmp_path / "data"), one_hot=True, seed=seed,
+                                     validation_size=50, checksums=checksums_of(arrays))
+
+
+def test_same_seed_same_run_bit_for_bit(mnist_dir, tmp_path):
+    arrays = data.load_mnist(mnist_dir, download=False)
+    runs = []
+    for seed in (4, 4, 5):
+        mnist = input_data.from_arrays(arrays, one_hot=True, seed=seed)
+        runs.append(train(mnist, str(tmp_path / "model"), seed=seed,
+                          hparams={"n_iterations": 301}, log=lambda line: None))
+    assert runs[0] == runs[1]  # every loss, accuracy and the test accuracy, exactly
+    assert runs[0]["minibatch_history"] != runs[2]["minibatch_history"]
+
+
+def test_tensorboard_event_files_hold_the_scalars_and_the_graph(tmp_path):
+    from tf1_mnist.compat import tf
+
+    log_dir = str(tmp_path / "logs")
+    metrics = train(_small(tmp_path), str(tmp_path / "model"), seed=0, log=lambda line: None,
+                    hparams={"n_iterations": 3}, log_every=1, log_dir=log_dir)
+    scalars, graphs = {}, 0
+    for path in glob.glob(os.path.join(log_dir, "events.out.tfevents.*")):
+        for event in tf.train.summary_iterator(path):
+            graphs += bool(event.graph_def)
+            for value in event.summary.value:
+                scalars.setdefault(value.tag, []).append((event.step, value.simple_value))
+    assert graphs == 1
+    history = metrics["minibatch_history"]
+    for tag, key in (("minibatch/loss", "loss"), ("minibatch/accuracy", "accuracy"),
+                     ("validation/accuracy", "validation_accuracy")):
+        assert [step for step, _ in scalars[tag]] == [0, 1, 2]
+        np.testing.assert_allclose([v for _, v in scalars[tag]], [p[key] for p in history],
+                                   rtol=1e-6)
+
+
+def test_confusion_matrix_counts():
+    matrix = confusion_matrix([0, 1, 1, 9, 9, 9], [0, 1, 7, 9, 9, 4])
+    assert matrix.sum() == 6 and matrix[1, 7] == 1 and matrix[9, 9] == 2 and matrix[9, 4] == 1
+
+
+def test_evaluate_matches_training_and_draws(trained_model, mnist_dir, tmp_path):
+    model_dir, _ = trained_model
+    picture = str(tmp_path / "confusion.png")
+    code, out, err = run_cli(["evaluate", "--model-dir", model_dir, "--data-dir", mnist_dir,
+                              "--confusion-png", picture])
+    assert code == 0, err
+    with open(os.path.join(model_dir, "model.json")) as f:
+        trained = json.load(f)["metrics"]["test_accuracy"]
+    measured = float(out.split("Accuracy on test set: ")[1].split()[0])
+    assert abs(measured - trained) < 1e-4
+    lines = out.splitlines()
+    header = [i for i, line in enumerate(lines) if line.startswith("Confusion matrix (rows")][0]
+    rows = [line.split() for line in lines[header + 2:header + 12]]
+    assert [row[0] for row in rows] == [str(d) for d in range(10)]
+    assert sum(int(n) for row in rows for n in row[1:]) == 10000
+    assert Image.open(picture).size[0] > 500
+
+
+def test_evaluate_without_a_model(tmp_path, capsys):
+    assert cli.main(["evaluate", "--model-dir", str(tmp_path)]) == 1
+    assert "no trained model" in capsys.readouterr().err
+
+
+def test_reproduce_writes_a_consistent_report(mnist_dir, tmp_path):
+    out = str(tmp_path / "report")
+    code, stdout, err = run_cli(["reproduce", "--seeds", "2", "--n-iterations", "101",
+                                 "--variants", "faithful,intended",
+                                 "--long-epochs", "0.3", "--long-seeds", "1",
+                                 "--data-dir", mnist_dir, "--out", out])
+    assert code == 0, err
+    assert "[1/5] faithful" in stdout and "[5/5] intended" in stdout
+    with open(os.path.join(out, "report.json")) as f:
+        report = json.load(f)
+    by_group = {(s["schedule"], s["variant"]): s for s in report["summaries"]}
+    assert set(by_group) == {("tutorial", "faithful"), ("tutorial", "intended"),
+                             ("0.3 epochs", "intended")}
+    faithful = [r["test_accuracy"] for r in report["runs"]
+                if r["variant"] == "faithful" and r["schedule"] == "tutorial"]
+    assert by_group[("tutorial", "faithful")]["mean"] == pytest.approx(np.mean(faithful))
+    assert [r["seed"] for r in report["runs"]] == [0, 1, 0, 1, 0]
+    assert all(len(r["history"]) == 2 for r in report["runs"][:4])
+    with open(os.path.join(out, "report.md")) as f:
+        markdown = f.read()
+    assert "| faithful | tutorial (101 iterations) | 2 (0-1) |" in markdown
+    for name in ("histogram.png", "curves.png"):
+        width, height = Image.open(os.path.join(out, name)).size
+        assert width >= 700 and height >= 350
+    assert not [n for n in os.listdir(out) if ".part" in n]
+
+
+def test_reproduce_rejects_unknown_variants(capsys):
+    assert cli.main(["reproduce", "--variants", "faithful,bogus"]) == 1
+    assert "unknown bogus" in capsys.readouterr().err
