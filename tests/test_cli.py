@@ -109,7 +109,7 @@ def test_interrupted_save_keeps_the_previous_model(tmp_path):
         saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            checkpoint.save(sess, saver, model_dir, {"variant": "faithful",
+            checkpoint.save(sess, saver, model_dir, {"model": "do-mlp",
                                                      "hparams": {}, "run": 1})
             before = sorted(os.listdir(model_dir))
 
@@ -118,7 +118,7 @@ def test_interrupted_save_keeps_the_previous_model(tmp_path):
                     saver.save(sess, prefix, write_meta_graph=write_meta_graph)
                     raise KeyboardInterrupt  # e.g. Ctrl-C after the data file
             with pytest.raises(KeyboardInterrupt):
-                checkpoint.save(sess, Interrupted(), model_dir, {"variant": "faithful",
+                checkpoint.save(sess, Interrupted(), model_dir, {"model": "do-mlp",
                                                                  "hparams": {}, "run": 2})
     assert sorted(os.listdir(model_dir)) == before
     assert checkpoint.load_description(model_dir)["run"] == 1

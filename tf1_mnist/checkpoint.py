@@ -1,7 +1,7 @@
 """The model directory: a TF1 checkpoint plus ``model.json``, which describes it.
 
 ``model.json`` holds everything needed to rebuild the graph without training flags
-(model name, variant, hyper-parameters), the seed, the metrics of the run, the
+(network name, variant, hyper-parameters), the seed, the metrics of the run, the
 stack it was trained on, and the name of its checkpoint. It is written last,
 atomically, so it is the commit point: an interrupted save leaves the previous model
 as it was. The directory itself is never renamed, so it may be a mount point (a
@@ -84,7 +84,7 @@ def load_description(model_dir):
     try:
         with open(path) as f:
             description = json.load(f)
-        missing = [k for k in ("checkpoint", "hparams", "variant") if k not in description]
+        missing = [k for k in ("checkpoint", "hparams", "model") if k not in description]
     except (OSError, ValueError, TypeError) as exc:
         raise UserError("{}: unreadable model description ({}); {}".format(path, exc, RETRAIN_HINT))
     if missing:

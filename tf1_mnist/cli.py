@@ -36,7 +36,7 @@ def _probability(text):
 
 
 def build_parser():
-    from tf1_mnist import checkpoint, data, hparams
+    from tf1_mnist import checkpoint, data, hparams, networks
 
     parser = argparse.ArgumentParser(
         prog="tf1-mnist",
@@ -49,26 +49,33 @@ def build_parser():
 
     train = commands.add_parser(
         "train", formatter_class=formatter,
-        help="train the tutorial's network on MNIST and save it (the default command)",
-        description="Train the tutorial's network, print its minibatch log and test "
-                    "accuracy next to the tutorial's reported 0.9206, and save the model.")
-    train.add_argument("--learning-rate", type=_positive_float, default=hp["learning_rate"],
-                       help="Adam learning rate")
+        help="train a network on MNIST and save it (the default command)",
+        description="Train the tutorial's network (or, with --model, another tutorial's), "
+                    "print its log and test accuracy next to the tutorial's reported "
+                    "accuracy, and save the model.")
+    train.add_argument("--model", choices=networks.NAMES, default=networks.MLP,
+                       help="which tutorial's network (see the README's model table)")
+    for flag, kind, text in (
+            ("--learning-rate", _positive_float, "Adam learning rate (default: {}; other "
+             "models: their recipe's)".format(hp["learning_rate"])),
+            ("--batch-size", _positive_int, "images per minibatch (default: {}; other "
+             "models: their recipe's)".format(hp["batch_size"]))):
+        train.add_argument(flag, type=kind, default=argparse.SUPPRESS, help=text)
     length = train.add_mutually_exclusive_group()
-    length.add_argument("--n-iterations", type=_positive_int, default=hp["n_iterations"],
-                        help="training iterations (minibatches)")
-    length.add_argument("--epochs", type=_positive_float, default=None,
-                        help="train for this many passes over the 55,000 training images "
-                             "instead (the tutorial's schedule is about 2.3)")
-    train.add_argument("--batch-size", type=_positive_int, default=hp["batch_size"],
-                       help="images per minibatch")
-    train.add_argument("--dropout", type=_probability, default=hp["dropout"],
-                       help="keep probability fed to keep_prob while training (the "
-                            "faithful network builds dropout but never uses it)")
-    train.add_argument("--variant", choices=hparams.VARIANTS, default="faithful",
-                       help="faithful: as published (no activations, dropout unused); "
-                            "intended: ReLU and dropout as the tutorial's text describes; "
-                            "fix-activations / fix-dropout: one of the two repaired")
+    length.add_argument("--n-iterations", type=_positive_int, default=argparse.SUPPRESS,
+                        help="do-mlp: training iterations (default: {})".format(
+                            hp["n_iterations"]))
+    length.add_argument("--epochs", type=_positive_float, default=argparse.SUPPRESS,
+                        help="passes over the training images instead (the tutorial's "
+                             "schedule is about 2.3; other models: default their recipe's)")
+    train.add_argument("--dropout", type=_probability, default=argparse.SUPPRESS,
+                       help="do-mlp: keep probability fed to keep_prob while training "
+                            "(default: {}; the faithful network builds dropout but never "
+                            "uses it)".format(hp["dropout"]))
+    train.add_argument("--variant", choices=hparams.VARIANTS, default=argparse.SUPPRESS,
+                       help="do-mlp: faithful (default): as published (no activations, "
+                            "dropout unused); intended: ReLU and dropout as the tutorial's "
+                            "text describes; fix-activations / fix-dropout: one repaired")
     train.add_argument("--seed", type=int, default=None,
                        help="seed for weights, dropout and batch order (default: random)")
     train.add_argument("--data-dir", default=None,
@@ -116,12 +123,17 @@ def build_parser():
         description="Train each variant once per seed 0..N-1 with the tutorial's recipe "
                     "(and the intended network on a longer schedule), then write "
                     "report.md, report.json, histogram.png and curves.png.")
+    reproduce.add_argument("--model", choices=networks.NAMES, default=networks.MLP,
+                           help="which tutorial's network")
+    reproduce.add_argument("--epochs", type=_positive_int, default=None,
+                           help="other models: override their recipe's epochs (for quick "
+                                "checks)")
     reproduce.add_argument("--seeds", type=_positive_int, default=10,
                            help="number of seeds (0..N-1) per variant")
     reproduce.add_argument("--out", default="reproduce-report",
                            help="directory for the report and pictures")
     reproduce.add_argument("--variants", default=",".join(hparams.VARIANTS),
-                           help="comma-separated variants to compare")
+                           help="do-mlp: comma-separated variants to compare")
     reproduce.add_argument("--long-epochs", type=float, default=10,
                            help="epochs of the longer schedule for the intended network "
                                 "(0 to skip)")
@@ -133,6 +145,12 @@ def build_parser():
                            help="MNIST directory (default: ${} or {}/)".format(
                                data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
     reproduce.set_defaults(func=cmd_reproduce)
+
+    check = commands.add_parser(
+        "check", formatter_class=formatter,
+        help="show the TensorFlow/Python versions, CUDA build, GPUs and CPU threads",
+        description="The environment check of the first tutorial, done properly.")
+    check.set_defaults(func=cmd_check)
 
     download = commands.add_parser(
         "download", formatter_class=formatter,
@@ -147,21 +165,45 @@ def build_parser():
 
 
 def cmd_train(args):
-    from tf1_mnist import checkpoint, data, input_data
-    from tf1_mnist.train import iterations_for_epochs, train
+    from tf1_mnist import checkpoint, data, input_data, networks
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
+    given = {key: getattr(args, key) for key in ("learning_rate", "batch_size", "n_iterations",
+                                                 "epochs", "dropout", "variant")
+             if hasattr(args, key)}
+    if args.model != networks.MLP:
+        wrong = [key for key in ("n_iterations", "dropout", "variant") if key in given]
+        if wrong:
+            raise UserError("--{} applies to do-mlp only; {} trains by its tutorial's recipe "
+                            "(--epochs, --batch-size, --learning-rate)".format(
+                                wrong[0].replace("_", "-"), args.model))
     checkpoint.check_writable(model_dir)
-    mnist = input_data.read_data_sets(data.resolve_data_dir(args.data_dir), one_hot=True,
-                                      seed=args.seed)
-    n_iterations = args.n_iterations
-    if args.epochs:
-        n_iterations = iterations_for_epochs(args.epochs, mnist.train.num_examples,
-                                             args.batch_size)
-    hparams = {"learning_rate": args.learning_rate, "n_iterations": n_iterations,
-               "batch_size": args.batch_size, "dropout": args.dropout}
-    train(mnist, model_dir, hparams=hparams, variant=args.variant, seed=args.seed,
-          log=lambda line: print(line, flush=True), log_dir=args.log_dir)
+    data_dir = data.resolve_data_dir(args.data_dir)
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    if args.model == networks.MLP:
+        from tf1_mnist.train import iterations_for_epochs, train
+
+        mnist = input_data.read_data_sets(data_dir, one_hot=True, seed=args.seed)
+        hp = {key: given[key] for key in ("learning_rate", "batch_size", "n_iterations",
+                                          "dropout") if key in given}
+        if "epochs" in given:
+            hp["n_iterations"] = iterations_for_epochs(
+                given["epochs"], mnist.train.num_examples,
+                hp.get("batch_size", networks.SPECS[networks.MLP].recipe["batch_size"]))
+        train(mnist, model_dir, hparams=hp, variant=given.get("variant", "faithful"),
+              seed=args.seed, log=log, log_dir=args.log_dir)
+    else:
+        from tf1_mnist.train import train_epochs
+
+        if args.log_dir:
+            raise UserError("--log-dir is available for do-mlp only so far")
+        hp = {key: given[key] for key in ("learning_rate", "batch_size") if key in given}
+        if "epochs" in given:
+            if given["epochs"] != int(given["epochs"]):
+                raise UserError("--epochs must be a whole number for {}".format(args.model))
+            hp["epochs"] = int(given["epochs"])
+        train_epochs(data.load_mnist(data_dir), model_dir, args.model, hparams=hp,
+                     seed=args.seed, log=log, progress=sys.stderr)
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 
@@ -205,13 +247,38 @@ def cmd_reproduce(args):
     started = time.time()
     records = reproduce.run(arrays, list(range(args.seeds)), variants=variants,
                             n_iterations=args.n_iterations, long_epochs=args.long_epochs,
-                            long_seeds=args.long_seeds,
-                            log=lambda line: print(line, flush=True))
-    report = reproduce.write_report(args.out, records, started, time.time())
+                            long_seeds=args.long_seeds, model=args.model,
+                            epochs=args.epochs, log=lambda line: print(line, flush=True))
+    report = reproduce.write_report(args.out, records, started, time.time(), model=args.model)
     print()
     print(reproduce.format_markdown(report).split("\n\n![")[0])
     print("\nReport written to {}/ (report.md, report.json, histogram.png, curves.png)"
           .format(args.out.rstrip("/")))
+    return 0
+
+
+def cmd_check(args):
+    import os
+    import platform
+
+    from tf1_mnist.compat import tf
+
+    gpus = tf.config.experimental.list_physical_devices("GPU")
+    threads = tf.config.threading
+    rows = [
+        ("TensorFlow", "{} (git {})".format(tf.__version__, tf.version.GIT_VERSION)),
+        ("Python", "{} ({})".format(platform.python_version(), sys.executable)),
+        ("built with CUDA", "yes" if tf.test.is_built_with_cuda() else "no"),
+        ("GPUs visible", ", ".join(gpu.name for gpu in gpus) if gpus else "none"),
+        ("CPU threads", "{} cores; TensorFlow intra-op {}, inter-op {} (0: as many as "
+                        "cores)".format(os.cpu_count(),
+                                        threads.get_intra_op_parallelism_threads(),
+                                        threads.get_inter_op_parallelism_threads())),
+        ("NumPy", __import__("numpy").__version__),
+        ("Pillow", __import__("PIL").__version__),
+    ]
+    for name, value in rows:
+        print("{:<16} {}".format(name + ":", value))
     return 0
 
 

@@ -142,15 +142,15 @@ class Predictor(object):
     """A restored model in its own graph and session; use as a context manager."""
 
     def __init__(self, model_dir):
-        from tf1_mnist import model
+        from tf1_mnist import networks
         from tf1_mnist.compat import tf
         from tf1_mnist.train import session_config
 
-        self.description = checkpoint.load_description(model_dir)
+        self.description = d = checkpoint.load_description(model_dir)
         self.graph = tf.Graph()
         with self.graph.as_default():
-            self.g = model.build(self.description["hparams"], self.description["variant"],
-                                 training_ops=False)
+            self.g = networks.build(d["model"], d["hparams"], d.get("variant") or "faithful",
+                                    training_ops=False)
             saver = tf.train.Saver(tf.trainable_variables())
         self.sess = tf.Session(graph=self.graph, config=session_config())
         try:
@@ -161,7 +161,9 @@ class Predictor(object):
 
     def probabilities(self, inputs):
         """Class probabilities [N, 10] for network inputs [N, 784]."""
-        return self.sess.run(self.g.probabilities, feed_dict={self.g.X: np.stack(inputs)})
+        from tf1_mnist.train import probabilities_in_chunks
+
+        return probabilities_in_chunks(self.sess, self.g, np.stack(inputs))
 
     def close(self):
         self.sess.close()

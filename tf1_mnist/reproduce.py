@@ -32,6 +32,7 @@ def t975(df):
 
 
 def summarize(accuracies, reported=REPORTED):
+    # reported may be None (a tutorial that gave no number): its fields are then None
     """Mean, sample standard deviation, range, 95% intervals, and where ``reported`` falls.
 
     ``ci95_mean`` is the 95% confidence interval of the mean; ``range95_single_run``
@@ -41,26 +42,36 @@ def summarize(accuracies, reported=REPORTED):
     n = len(values)
     mean = float(values.mean())
     std = float(values.std(ddof=1)) if n > 1 else 0.0
+    known = reported is not None
     summary = {"runs": n, "mean": mean, "std": std, "min": float(values.min()),
                "max": float(values.max()), "reported": reported,
-               "reported_in_observed_range": bool(values.min() <= reported <= values.max())}
+               "reported_in_observed_range":
+                   bool(values.min() <= reported <= values.max()) if known else None}
     if n > 1:
         t = t975(n - 1)
         half = t * std / math.sqrt(n)
         spread = t * std * math.sqrt(1 + 1.0 / n)
         summary.update(ci95_mean=[mean - half, mean + half],
                        range95_single_run=[mean - spread, mean + spread],
-                       reported_z=(reported - mean) / std if std > 0 else None,
-                       reported_in_range95_single_run=bool(abs(reported - mean) <= spread))
+                       reported_z=(reported - mean) / std if known and std > 0 else None,
+                       reported_in_range95_single_run=bool(abs(reported - mean) <= spread)
+                       if known else None)
     return summary
 
 
 def run(arrays, seeds, variants=("faithful", "intended"), n_iterations=None, long_epochs=10,
-        long_seeds=3, log=print):
-    """Train every (schedule, variant, seed); return the list of run records."""
-    from tf1_mnist import input_data
+        long_seeds=3, log=print, model="do-mlp", epochs=None):
+    """Train every (schedule, variant, seed); return the list of run records.
+
+    For ``model`` other than the MLP, each seed is one run of its tutorial's recipe
+    (``epochs`` overriding its epoch count); variants do not apply.
+    """
+    from tf1_mnist import input_data, networks
     from tf1_mnist.hparams import DEFAULT_HPARAMS
-    from tf1_mnist.train import iterations_for_epochs, train
+    from tf1_mnist.train import iterations_for_epochs, train, train_epochs
+
+    if model != networks.MLP:
+        return _run_recipe(arrays, seeds, model, epochs, log, train_epochs)
 
     tutorial_iterations = n_iterations or DEFAULT_HPARAMS["n_iterations"]
     plan = [("tutorial", variant, seed, tutorial_iterations)
@@ -94,6 +105,31 @@ def run(arrays, seeds, variants=("faithful", "intended"), n_iterations=None, lon
     return records
 
 
+def _run_recipe(arrays, seeds, model, epochs, log, train_epochs):
+    records = []
+    scratch = tempfile.mkdtemp(prefix="tf1-mnist-reproduce-")
+    try:
+        for number, seed in enumerate(seeds, 1):
+            start = time.time()
+            metrics = train_epochs(arrays, os.path.join(scratch, "model"), model, seed=seed,
+                                   hparams={"epochs": epochs} if epochs else None,
+                                   log=lambda line: None)
+            seconds = time.time() - start
+            history = metrics["epoch_history"]
+            schedule = "{} epochs".format(len(history))
+            log("[{:>{w}}/{}] {:15} {:>9}  seed {:<3} test accuracy {:.4f}  ({:.1f} s)".format(
+                number, len(seeds), model, schedule, seed, metrics["test_accuracy"], seconds,
+                w=len(str(len(seeds)))))
+            records.append({"schedule": schedule, "variant": model, "seed": seed,
+                            "n_iterations": None, "seconds": seconds,
+                            "test_accuracy": metrics["test_accuracy"],
+                            "validation_accuracy": history[-1]["validation_accuracy"],
+                            "history": history})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return records
+
+
 def groups(records):
     """Records grouped by (schedule, variant), in the order they were run."""
     grouped = {}
@@ -102,9 +138,12 @@ def groups(records):
     return grouped
 
 
-def write_report(out_dir, records, started, finished):
+def write_report(out_dir, records, started, finished, model="do-mlp"):
     """Write report.json, report.md, histogram.png and curves.png into ``out_dir``."""
+    from tf1_mnist import networks
     from tf1_mnist.compat import TF_VERSION
+
+    spec = networks.spec(model)
 
     try:
         os.makedirs(out_dir, exist_ok=True)
@@ -114,10 +153,11 @@ def write_report(out_dir, records, started, finished):
     stack = {"python": platform.python_version(), "tensorflow": TF_VERSION,
              "machine": "{} ({} CPUs)".format(platform.machine(), os.cpu_count()),
              "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
-             "seconds": round(finished - started, 1)}
+             "seconds": round(finished - started, 1), "model": model,
+             "reported": spec.reported, "reported_text": spec.reported_text}
     summaries = [dict(schedule=schedule, variant=variant,
                       seeds=[r["seed"] for r in rs], n_iterations=rs[0]["n_iterations"],
-                      **summarize([r["test_accuracy"] for r in rs]))
+                      **summarize([r["test_accuracy"] for r in rs], spec.reported))
                  for (schedule, variant), rs in groups(records).items()]
     report = {"stack": stack, "summaries": summaries, "runs": records}
     _write_atomically(os.path.join(out_dir, "report.json"),
@@ -131,23 +171,27 @@ def write_report(out_dir, records, started, finished):
 def format_markdown(report):
     stack = report["stack"]
     lines = [
-        "### Python {python} + TensorFlow {tensorflow}".format(**stack), "",
+        "### {model}: Python {python} + TensorFlow {tensorflow}".format(**stack), "",
         "Measured on {machine}, {started}; the whole run took {seconds:.0f} s.".format(**stack),
         "", "| network | schedule | runs (seeds) | mean | std | min | max | 95% CI of mean "
-        "| 95% range, one run | reported 0.9206 |",
+        "| 95% range, one run | reported {} |".format(stack["reported_text"]),
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for s in report["summaries"]:
         seeds = "{}-{}".format(s["seeds"][0], s["seeds"][-1]) if len(s["seeds"]) > 1 \
             else str(s["seeds"][0])
         interval = (lambda key: "{:.4f}-{:.4f}".format(*s[key]) if key in s else "-")
-        if s.get("reported_z") is not None:
+        if s["reported"] is None:
+            where = "-"
+        elif s.get("reported_z") is not None:
             where = "{:+.1f} sd; {} observed range".format(
                 s["reported_z"], "inside" if s["reported_in_observed_range"] else "outside")
         else:
             where = "inside observed range" if s["reported_in_observed_range"] else "outside"
-        lines.append("| {} | {} ({} iterations) | {} ({}) | {:.4f} | {:.4f} | {:.4f} | {:.4f} "
+        schedule = s["schedule"] if s["n_iterations"] is None else "{} ({} iterations)".format(
+            s["schedule"], s["n_iterations"])
+        lines.append("| {} | {} | {} ({}) | {:.4f} | {:.4f} | {:.4f} | {:.4f} "
                      "| {} | {} | {} |".format(
-                         s["variant"], s["schedule"], s["n_iterations"], s["runs"], seeds,
+                         s["variant"], schedule, s["runs"], seeds,
                          s["mean"], s["std"], s["min"], s["max"], interval("ci95_mean"),
                          interval("range95_single_run"), where))
     lines += ["", "![Test accuracy over seeds](histogram.png)", "",
@@ -169,15 +213,17 @@ COLOURS = {"faithful": "tab:blue", "intended": "tab:orange", "fix-activations": 
 def plot_histogram(records, path, stack):
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    values = [r["test_accuracy"] for r in records] + [REPORTED]
+    reported = stack["reported"]
+    values = [r["test_accuracy"] for r in records] + ([reported] if reported else [])
     bins = np.arange(math.floor(min(values) * 500) / 500, max(values) + 0.002, 0.001)
     for (schedule, variant), rs in groups(records).items():
         colour = COLOURS.get(variant, "gray")
         ax.hist([r["test_accuracy"] for r in rs], bins=bins, alpha=0.6 if schedule ==
                 "tutorial" else 0.35, color=colour, hatch=None if schedule == "tutorial" else
                 "//", label="{} ({}, {} runs)".format(variant, schedule, len(rs)))
-    ax.axvline(REPORTED, color="red", linestyle="--", linewidth=2,
-               label="tutorial's reported {:.4f}".format(REPORTED))
+    if reported:
+        ax.axvline(reported, color="red", linestyle="--", linewidth=2,
+                   label="tutorial's reported {}".format(stack["reported_text"]))
     ax.set_xlabel("test accuracy")
     ax.set_ylabel("runs")
     ax.set_title("Test accuracy over seeds: Python {}, TensorFlow {}".format(
@@ -188,15 +234,18 @@ def plot_histogram(records, path, stack):
 
 def plot_curves(records, path, stack):
     plt = _pyplot()
-    panels = (("loss", "minibatch loss (log scale)"), ("accuracy", "minibatch accuracy"),
-              ("validation_accuracy", "validation accuracy (5,000 images)"))
+    panels = (("loss", "training loss (log scale)"), ("accuracy", "training accuracy"),
+              ("validation_accuracy", "validation accuracy"))
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    step = "epoch" if "epoch" in records[0]["history"][0] else "iteration"
     for (schedule, variant), rs in groups(records).items():
-        if schedule != "tutorial":
+        if schedule != "tutorial" and step == "iteration":
             continue
         colour = COLOURS.get(variant, "gray")
-        iterations = [p["iteration"] for p in rs[0]["history"]]
+        iterations = [p[step] for p in rs[0]["history"]]
         for ax, (key, _) in zip(axes, panels):
+            if any(p.get(key) is None for r in rs for p in r["history"]):
+                continue  # e.g. a tutorial that validated on nothing
             curves = np.array([[p[key] for p in r["history"]] for r in rs])
             ax.plot(iterations, curves.mean(axis=0), color=colour,
                     label="{} (mean of {})".format(variant, len(rs)))
@@ -205,16 +254,17 @@ def plot_curves(records, path, stack):
     axes[0].set_yscale("log")
     for ax, (key, title) in zip(axes, panels):
         ax.set_title(title)
-        ax.set_xlabel("iteration")
+        ax.set_xlabel(step)
         ax.grid(alpha=0.3)
         if key != "loss":
             ax.set_ylim(0.6, 1.0)
-            ax.axhline(REPORTED, color="red", linestyle="--", linewidth=1,
-                       label="tutorial's reported test accuracy")
-        ax.legend(fontsize=7)
-    fig.suptitle("Learning curves every 100 iterations, the tutorial's schedule; bands: "
-                 "min-max over seeds (Python {}, TensorFlow {})".format(
-                     stack["python"], stack["tensorflow"]))
+            if stack["reported"]:
+                ax.axhline(stack["reported"], color="red", linestyle="--", linewidth=1,
+                           label="tutorial's reported test accuracy")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+    fig.suptitle("Learning curves by {}, the tutorial's schedule; bands: min-max over seeds "
+                 "(Python {}, TensorFlow {})".format(step, stack["python"], stack["tensorflow"]))
     _save(fig, path, plt)
 
 
