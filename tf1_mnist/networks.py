@@ -14,16 +14,15 @@ import collections
 
 from tf1_mnist import hparams as tutorial_hparams
 
+# What the registry knows of a network. ``recipe``: the MLP's hyper-parameters, or for
+# the others learning_rate, batch_size, epochs and dropout_rate (Keras' sense: the
+# fraction dropped). ``validation``: what the tutorial validated on while training:
+# "test" (the test set), a float (Keras' validation_split: the last fraction of the
+# training images), None (nothing), or for the MLP the 5,000 images read_data_sets
+# holds out. ``reported``: the tutorial's test accuracy as a number (None: none given).
 Spec = collections.namedtuple("Spec", [
     "name", "tutorial", "title", "parameters", "reported", "reported_text", "recipe",
     "validation", "notes"])
-"""What the registry knows of a network.
-
-``recipe``: learning_rate, batch_size, epochs, dropout_rate (Keras sense: the
-fraction dropped). ``validation``: what the tutorial validated on during training:
-"test" (the test set), a float (Keras ``validation_split``, the last fraction of
-the training images), or None.
-"""
 
 MLP = "do-mlp"
 

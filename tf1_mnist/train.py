@@ -196,8 +196,8 @@ def train_epochs(arrays, model_dir, name, hparams=None, seed=None, log=print,
                         feed_dict={g.X: x[idx], g.Y: y[idx],
                                    g.keep_prob: 1.0 - hp["dropout_rate"]})
                     seen += len(idx)
-                    loss_sum += loss * len(idx)
-                    correct_sum += accuracy * len(idx)
+                    loss_sum += float(loss) * len(idx)
+                    correct_sum += float(accuracy) * len(idx)
                     bar.update(step + 1, loss_sum / seen, correct_sum / seen)
                 bar.close()
                 point = {"epoch": epoch, "loss": loss_sum / seen, "accuracy": correct_sum / seen,

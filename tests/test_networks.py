@@ -1,0 +1,158 @@
+"""The other tutorials' networks: sizes, a NumPy forward pass, epoch training, the CLI."""
+import io
+import json
+import os
+import re
+
+import numpy as np
+import pytest
+
+from conftest import PROJECT_IMAGE, run_cli
+from tf1_mnist import cli, networks
+from tf1_mnist.compat import tf
+from tf1_mnist.train import keras_style_split, train_epochs
+
+OTHERS = [name for name in networks.NAMES if name != networks.MLP]
+EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) \t\| Loss = [0-9.]+ \t\| Accuracy = [0-9.]+ \t\| "
+                        r"Validation accuracy = ([0-9.]+|-) \t\| [0-9.]+ s$")
+
+
+def _build(name, seed=0):
+    graph = tf.Graph()
+    with graph.as_default():
+        g = networks.build(name, networks.SPECS[name].recipe, seed=seed)
+        init = tf.global_variables_initializer()
+    return graph, g, init
+
+
+@pytest.mark.parametrize("name", networks.NAMES)
+def test_parameter_counts_and_output_shape(name):
+    graph, g, _ = _build(name)
+    with graph.as_default():
+        count = sum(int(np.prod(v.shape.as_list())) for v in tf.trainable_variables())
+    assert count == networks.SPECS[name].parameters
+    assert g.X.shape.as_list() == [None, 784] and g.output_layer.shape.as_list() == [None, 10]
+
+
+def test_lenet_is_the_tutorials_61706_parameters():
+    assert networks.SPECS["lenet"].parameters == 61706
+
+
+def test_ann_forward_pass_against_numpy():
+    graph, g, init = _build("ann-300-200-100")
+    x = np.random.RandomState(0).rand(4, 784).astype(np.float32)
+    with tf.Session(graph=graph) as sess:
+        sess.run(init)
+        logits = sess.run(g.output_layer, {g.X: x})
+        with graph.as_default():
+            w = sess.run({v.op.name: v for v in tf.trainable_variables()})
+    h = x
+    for layer in ("dense1", "dense2", "dense3"):
+        h = np.maximum(h @ w[layer + "/weights"] + w[layer + "/biases"], 0)
+    np.testing.assert_allclose(logits, h @ w["logits/weights"] + w["logits/biases"],
+                               rtol=1e-4, atol=1e-5)
+
+
+def test_keras_style_initialisation_and_seeding():
+    values = []
+    for seed in (3, 3, None):
+        graph, _, init = _build("lenet", seed=seed)
+        with tf.Session(graph=graph) as sess:
+            sess.run(init)
+            with graph.as_default():
+                values.append(sess.run({v.op.name: v for v in tf.trainable_variables()}))
+    kernel = values[0]["dense1/weights"]  # 400 -> 120: Glorot limit sqrt(6 / 520)
+    assert np.abs(kernel).max() <= np.sqrt(6.0 / 520) + 1e-6
+    assert not values[0]["dense1/biases"].any()
+    np.testing.assert_array_equal(kernel, values[1]["dense1/weights"])
+    assert not np.array_equal(kernel, values[2]["dense1/weights"])
+
+
+def _small_arrays(seed=0, n_train=200, n_test=40):
+    rng = np.random.RandomState(seed)
+    return {"train_images": rng.randint(0, 256, (n_train, 28, 28)).astype(np.uint8),
+            "train_labels": rng.randint(0, 10, n_train).astype(np.uint8),
+            "test_images": rng.randint(0, 256, (n_test, 28, 28)).astype(np.uint8),
+            "test_labels": rng.randint(0, 10, n_test).astype(np.uint8)}
+
+
+def test_keras_style_split():
+    arrays = _small_arrays()
+    train, validation, test = keras_style_split(arrays, 0.25)
+    assert len(train[0]) == 150 and len(validation[0]) == 50 and len(test[0]) == 40
+    np.testing.assert_allclose(validation[0][0], arrays["train_images"][150].ravel() / 255.0,
+                               rtol=1e-6)  # Keras takes the last fraction, unshuffled
+    train, validation, _ = keras_style_split(arrays, "test")
+    assert len(train[0]) == 200 and validation[0] is _[0]
+    assert keras_style_split(arrays, None)[1] is None
+    assert train[1].shape == (200, 10) and train[0].max() <= 1.0
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_epoch_training_saves_a_self_describing_model(name, tmp_path):
+    lines = []
+    model_dir = str(tmp_path / "model")
+    metrics = train_epochs(_small_arrays(), model_dir, name, seed=0, log=lines.append,
+                           hparams={"epochs": 2})
+    assert [EPOCH_LINE.match(line).group(1) for line in lines[:2]] == ["1", "2"]
+    has_validation = networks.SPECS[name].validation is not None
+    assert (EPOCH_LINE.match(lines[0]).group(3) != "-") == has_validation
+    assert lines[-2].startswith("\nAccuracy on test set: ")
+    with open(os.path.join(model_dir, "model.json")) as f:
+        description = json.load(f)
+    assert description["model"] == name and description["hparams"]["epochs"] == 2
+    assert len(metrics["epoch_history"]) == 2
+    code = cli.main(["predict", PROJECT_IMAGE, "--model-dir", model_dir])
+    assert code == 0  # predict needs no --model: model.json says which network
+
+
+def test_epoch_training_is_repeatable(tmp_path):
+    runs = [train_epochs(_small_arrays(), str(tmp_path / "m"), "cnn-28-128", seed=1,
+                         hparams={"epochs": 1}, log=lambda line: None) for _ in range(2)]
+    for run in runs:
+        for point in run["epoch_history"]:
+            point.pop("seconds")
+    assert runs[0] == runs[1]
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    terminal = Terminal()
+    train_epochs(_small_arrays(), str(tmp_path / "m"), "ann-300-200-100", seed=0,
+                 hparams={"epochs": 1}, log=lambda line: None, progress=terminal)
+    shown = terminal.getvalue()
+    assert "\rEpoch 1/1 7/7 [" in shown and "] loss " in shown and "accuracy" in shown
+    assert shown.endswith("\r\033[K")  # cleared before the epoch's line is printed
+
+
+def test_mlp_only_flags_are_refused_for_other_models(capsys):
+    for flags in (["--n-iterations", "5"], ["--dropout", "0.5"], ["--variant", "intended"]):
+        assert cli.main(["train", "--model", "lenet"] + flags) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: --") and "applies to do-mlp only" in err
+        assert len(err.splitlines()) == 1
+
+
+def test_check_reports_the_environment():
+    code, out, _ = run_cli(["check"])
+    assert code == 0
+    for label in ("TensorFlow:", "Python:", "built with CUDA:", "GPUs visible:",
+                  "CPU threads:"):
+        assert label in out
+    assert tf.__version__ in out
+
+
+def test_reproduce_another_model(mnist_dir, tmp_path):
+    out = str(tmp_path / "ann")
+    code, stdout, err = run_cli(["reproduce", "--model", "ann-300-200-100", "--seeds", "2",
+                                 "--epochs", "1", "--data-dir", mnist_dir, "--out", out])
+    assert code == 0, err
+    with open(os.path.join(out, "report.json")) as f:
+        report = json.load(f)
+    assert [r["seed"] for r in report["runs"]] == [0, 1]
+    summary = report["summaries"][0]
+    assert summary["schedule"] == "1 epochs" and summary["reported"] is None
+    assert summary["mean"] > 0.9  # one epoch of a 3-layer ReLU net on MNIST
+    assert "| ann-300-200-100 | 1 epochs | 2 (0-1) |" in open(os.path.join(out, "report.md")).read()
