@@ -54,7 +54,7 @@ def test_train_without_data_or_network(tmp_path, monkeypatch, capsys):
     line = _one_error_line(err)
     assert "could not download train-images-idx3-ubyte.gz" in line
     assert "t10k-labels-idx1-ubyte.gz" in line and "MNIST_data" in line
-    assert not os.path.exists(str(tmp_path / "model" / checkpoint.DESCRIPTION))
+    assert not os.path.exists(str(tmp_path / "model"))  # nothing created for a failed run
 
 
 def test_train_refuses_a_directory_that_is_not_a_model(tmp_path, capsys):

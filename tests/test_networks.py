@@ -127,12 +127,15 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert shown.endswith("\r\033[K")  # cleared before the epoch's line is printed
 
 
-def test_mlp_only_flags_are_refused_for_other_models(capsys):
-    for flags in (["--n-iterations", "5"], ["--dropout", "0.5"], ["--variant", "intended"]):
-        assert cli.main(["train", "--model", "lenet"] + flags) == 1
+def test_mlp_only_flags_are_refused_for_other_models(capsys, tmp_path):
+    model_dir = str(tmp_path / "model")
+    for flags in (["--n-iterations", "5"], ["--dropout", "0.5"], ["--variant", "intended"],
+                  ["--log-dir", str(tmp_path / "logs")], ["--epochs", "1.5"]):
+        assert cli.main(["train", "--model", "lenet", "--model-dir", model_dir] + flags) == 1
         err = capsys.readouterr().err.strip()
-        assert err.startswith("error: --") and "applies to do-mlp only" in err
-        assert len(err.splitlines()) == 1
+        assert err.startswith("error: --") and len(err.splitlines()) == 1
+        assert "applies to do-mlp only" in err or "whole number" in err
+    assert not os.path.exists(model_dir)  # refused before anything was created
 
 
 def test_check_reports_the_environment():

@@ -45,10 +45,16 @@ def check_writable(model_dir):
         if others and not os.path.exists(os.path.join(model_dir, DESCRIPTION)):
             raise UserError("{}: is not empty and holds no tf1-mnist model (found {}); "
                             "choose another --model-dir".format(model_dir, others[0]))
+    # Probe the directory, or the nearest existing parent, without creating anything:
+    # a run that fails before saving leaves no empty model directory behind.
+    existing = os.path.abspath(model_dir)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise UserError("{}: {} is not a directory; choose another --model-dir"
+                        .format(model_dir, existing))
     try:
-        os.makedirs(model_dir, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=model_dir, prefix=".probe-")
-        probe.close()
+        tempfile.NamedTemporaryFile(dir=existing, prefix=".probe-").close()
     except OSError as exc:
         raise UserError("{}: cannot write there ({}); choose another --model-dir"
                         .format(model_dir, exc.strerror or exc))
@@ -61,6 +67,11 @@ def save(sess, saver, model_dir, description):
     file and an atomic rename, then the previous checkpoint's files are removed.
     """
     check_writable(model_dir)
+    try:
+        os.makedirs(model_dir, exist_ok=True)
+    except OSError as exc:
+        raise UserError("{}: cannot create it ({}); choose another --model-dir"
+                        .format(model_dir, exc.strerror or exc))
     # Unique even for two saves within a second: cleanup must never hit the old model.
     name = "{}{}-{}".format(_PREFIX, time.strftime("%Y%m%d-%H%M%S"), uuid.uuid4().hex[:8])
     prefix = os.path.join(model_dir, name)

@@ -172,11 +172,14 @@ def cmd_train(args):
                                                  "epochs", "dropout", "variant")
              if hasattr(args, key)}
     if args.model != networks.MLP:
-        wrong = [key for key in ("n_iterations", "dropout", "variant") if key in given]
+        wrong = [key for key in ("n_iterations", "dropout", "variant", "log_dir")
+                 if key in given or (key == "log_dir" and args.log_dir)]
         if wrong:
             raise UserError("--{} applies to do-mlp only; {} trains by its tutorial's recipe "
                             "(--epochs, --batch-size, --learning-rate)".format(
                                 wrong[0].replace("_", "-"), args.model))
+        if given.get("epochs", 1) != int(given.get("epochs", 1)):
+            raise UserError("--epochs must be a whole number for {}".format(args.model))
     checkpoint.check_writable(model_dir)
     data_dir = data.resolve_data_dir(args.data_dir)
     log = lambda line: print(line, flush=True)  # noqa: E731
@@ -195,12 +198,8 @@ def cmd_train(args):
     else:
         from tf1_mnist.train import train_epochs
 
-        if args.log_dir:
-            raise UserError("--log-dir is available for do-mlp only so far")
         hp = {key: given[key] for key in ("learning_rate", "batch_size") if key in given}
         if "epochs" in given:
-            if given["epochs"] != int(given["epochs"]):
-                raise UserError("--epochs must be a whole number for {}".format(args.model))
             hp["epochs"] = int(given["epochs"])
         train_epochs(data.load_mnist(data_dir), model_dir, args.model, hparams=hp,
                      seed=args.seed, log=log, progress=sys.stderr)

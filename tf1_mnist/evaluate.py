@@ -1,8 +1,6 @@
 """Evaluating a saved model on the MNIST test set: accuracy, per digit, confusion matrix."""
 import numpy as np
 
-from tf1_mnist.errors import UserError
-
 NUM_CLASSES = 10
 
 
@@ -49,10 +47,9 @@ def format_report(result):
 
 def save_confusion_picture(result, path, title="Confusion matrix"):
     """Draw the confusion matrix as a PNG (counts in each cell, diagonal dimmed)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from tf1_mnist.plots import pyplot, save_figure
 
+    plt = pyplot()
     matrix = np.array(result["confusion_matrix"])
     off_diagonal = matrix * (1 - np.eye(NUM_CLASSES, dtype=np.int64))
     fig, ax = plt.subplots(figsize=(7, 6))
@@ -67,11 +64,4 @@ def save_confusion_picture(result, path, title="Confusion matrix"):
     ax.set_title("{} (test accuracy {:.4f}; colour: errors only)".format(
         title, result["test_accuracy"]))
     fig.colorbar(image, ax=ax, label="misclassified images")
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:
-        raise UserError("{}: cannot write the picture ({}); choose another path"
-                        .format(path, exc.strerror or exc))
-    finally:
-        plt.close(fig)
+    save_figure(fig, path, dpi=110)

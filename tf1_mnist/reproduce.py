@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from tf1_mnist.errors import UserError
+from tf1_mnist.plots import pyplot, save_figure
 
 REPORTED = 0.9206
 
@@ -199,19 +200,12 @@ def format_markdown(report):
     return "\n".join(lines)
 
 
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
-
-
 COLOURS = {"faithful": "tab:blue", "intended": "tab:orange", "fix-activations": "tab:green",
            "fix-dropout": "tab:purple"}
 
 
 def plot_histogram(records, path, stack):
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     reported = stack["reported"]
     values = [r["test_accuracy"] for r in records] + ([reported] if reported else [])
@@ -229,11 +223,11 @@ def plot_histogram(records, path, stack):
     ax.set_title("Test accuracy over seeds: Python {}, TensorFlow {}".format(
         stack["python"], stack["tensorflow"]))
     ax.legend(fontsize=8)
-    _save(fig, path, plt)
+    save_figure(fig, path)
 
 
 def plot_curves(records, path, stack):
-    plt = _pyplot()
+    plt = pyplot()
     panels = (("loss", "training loss (log scale)"), ("accuracy", "training accuracy"),
               ("validation_accuracy", "validation accuracy"))
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
@@ -245,9 +239,11 @@ def plot_curves(records, path, stack):
         iterations = [p[step] for p in rs[0]["history"]]
         for ax, (key, _) in zip(axes, panels):
             if any(p.get(key) is None for r in rs for p in r["history"]):
-                continue  # e.g. a tutorial that validated on nothing
+                ax.text(0.5, 0.5, "the tutorial validated on nothing", ha="center",
+                        transform=ax.transAxes, color="gray")
+                continue
             curves = np.array([[p[key] for p in r["history"]] for r in rs])
-            ax.plot(iterations, curves.mean(axis=0), color=colour,
+            ax.plot(iterations, curves.mean(axis=0), color=colour, marker="o", markersize=3,
                     label="{} (mean of {})".format(variant, len(rs)))
             ax.fill_between(iterations, curves.min(axis=0), curves.max(axis=0), color=colour,
                             alpha=0.15)
@@ -265,19 +261,7 @@ def plot_curves(records, path, stack):
             ax.legend(fontsize=7)
     fig.suptitle("Learning curves by {}, the tutorial's schedule; bands: min-max over seeds "
                  "(Python {}, TensorFlow {})".format(step, stack["python"], stack["tensorflow"]))
-    _save(fig, path, plt)
-
-
-def _save(fig, path, plt):
-    fig.tight_layout()
-    tmp = path + ".part.png"
-    try:
-        fig.savefig(tmp, dpi=100)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    save_figure(fig, path)
 
 
 def _write_atomically(path, text):
