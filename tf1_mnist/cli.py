@@ -35,8 +35,31 @@ def _probability(text):
     return value
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each flag's default, unless it is None or the help already states it."""
+
+    def _get_help_string(self, action):
+        if action.default is None or "default:" in (action.help or ""):
+            return action.help
+        return super(_HelpFormatter, self)._get_help_string(action)
+
+
+def _add_data_dir(parser):
+    from tf1_mnist import data
+
+    parser.add_argument("--data-dir", default=None, help="MNIST directory (default: ${} or {}/)"
+                        .format(data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+
+
+def _add_model_dir(parser, text):
+    from tf1_mnist import checkpoint
+
+    parser.add_argument("--model-dir", default=None, help="{} (default: ${} or {}/)".format(
+        text, checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
+
+
 def build_parser():
-    from tf1_mnist import checkpoint, data, hparams, networks
+    from tf1_mnist import hparams, networks
 
     parser = argparse.ArgumentParser(
         prog="tf1-mnist",
@@ -44,7 +67,7 @@ def build_parser():
                     "tutorial's network and predict digits in your own images.")
     parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    formatter = argparse.ArgumentDefaultsHelpFormatter
+    formatter = _HelpFormatter
     hp = hparams.DEFAULT_HPARAMS
 
     train = commands.add_parser(
@@ -78,12 +101,8 @@ def build_parser():
                             "text describes; fix-activations / fix-dropout: one repaired")
     train.add_argument("--seed", type=int, default=None,
                        help="seed for weights, dropout and batch order (default: random)")
-    train.add_argument("--data-dir", default=None,
-                       help="MNIST directory (default: ${} or {}/)".format(
-                           data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
-    train.add_argument("--model-dir", default=None,
-                       help="where the model is saved (default: ${} or {}/)".format(
-                           checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
+    _add_data_dir(train)
+    _add_model_dir(train, "where the model is saved")
     train.add_argument("--log-dir", default=None,
                        help="write TensorBoard summaries (minibatch loss and accuracy, "
                             "validation accuracy, the graph) here")
@@ -98,21 +117,15 @@ def build_parser():
     predict.add_argument("--raw", action="store_true",
                          help="feed exactly what the tutorial fed: the inverted 28x28 "
                               "image at 0-255, no preprocessing")
-    predict.add_argument("--model-dir", default=None,
-                         help="the trained model (default: ${} or {}/)".format(
-                             checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
+    _add_model_dir(predict, "the trained model")
     predict.set_defaults(func=cmd_predict)
 
     evaluate = commands.add_parser(
         "evaluate", formatter_class=formatter,
         help="test accuracy, per-digit accuracy and confusion matrix of a saved model",
         description="Evaluate a saved model on the 10,000 MNIST test images.")
-    evaluate.add_argument("--model-dir", default=None,
-                          help="the trained model (default: ${} or {}/)".format(
-                              checkpoint.MODEL_DIR_ENV, checkpoint.DEFAULT_MODEL_DIR))
-    evaluate.add_argument("--data-dir", default=None,
-                          help="MNIST directory (default: ${} or {}/)".format(
-                              data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+    _add_model_dir(evaluate, "the trained model")
+    _add_data_dir(evaluate)
     evaluate.add_argument("--confusion-png", default=None, metavar="PATH",
                           help="also save the confusion matrix as a picture")
     evaluate.set_defaults(func=cmd_evaluate)
@@ -141,9 +154,7 @@ def build_parser():
                            help="seeds (the first ones) trained on the longer schedule")
     reproduce.add_argument("--n-iterations", type=_positive_int, default=None,
                            help="override the tutorial's 1000 iterations (for quick checks)")
-    reproduce.add_argument("--data-dir", default=None,
-                           help="MNIST directory (default: ${} or {}/)".format(
-                               data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+    _add_data_dir(reproduce)
     reproduce.set_defaults(func=cmd_reproduce)
 
     check = commands.add_parser(
@@ -157,9 +168,7 @@ def build_parser():
         help="download and verify MNIST without training",
         description="Download whichever MNIST files the data directory lacks, then verify "
                     "all four (headers and SHA-256).")
-    download.add_argument("--data-dir", default=None,
-                          help="MNIST directory (default: ${} or {}/)".format(
-                              data.DATA_DIR_ENV, data.DEFAULT_DATA_DIR))
+    _add_data_dir(download)
     download.set_defaults(func=cmd_download)
     return parser
 
