@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import PROJECT_IMAGE, run_cli, write_mnist_like
+from conftest import PROJECT_IMAGE, ROOT, run_cli, write_mnist_like
 from tf1_mnist import checkpoint, cli, data
 
 LOG_LINE = re.compile(r"^Iteration (\d+) \t\| Loss = [0-9.e+-]+ \t\| Accuracy = [0-9.]+$")
@@ -166,3 +166,20 @@ def test_raw_mode_shows_the_tutorial_input_mismatch(trained_model):
     code, out, _ = run_cli(["predict", "--raw", PROJECT_IMAGE, "--model-dir", model_dir])
     assert code == 0
     assert not out.startswith("Prediction for test image: 7")
+
+
+def test_a_closed_pipe_is_no_traceback(trained_model, mnist_dir, tmp_path):
+    """`tf1-mnist evaluate | head -1`: the reader leaves early. Unbuffered, with the
+    picture's drawing between the report and the last line, so the pipe is surely
+    closed by the time that line is written."""
+    import subprocess
+    import sys
+    model_dir, _ = trained_model
+    command = "{} -u -m tf1_mnist evaluate --model-dir {} --data-dir {} --confusion-png {} " \
+              "| head -1".format(sys.executable, model_dir, mnist_dir, tmp_path / "c.png")
+    process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True,
+                               env=dict(os.environ, PYTHONPATH=ROOT))
+    out, err = process.communicate(timeout=300)
+    assert out.startswith("Accuracy on test set: ")
+    assert "Traceback" not in err and "BrokenPipeError" not in err

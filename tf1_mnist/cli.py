@@ -5,6 +5,7 @@ mistake a user can make ends as one ``error: ...`` line and a non-zero exit.
 TensorFlow is imported only by the commands that need it.
 """
 import argparse
+import os
 import sys
 
 from tf1_mnist import __version__
@@ -316,6 +317,11 @@ def main(argv=None):
         print("error: interrupted; nothing was saved, the previous model (if any) is "
               "unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`tf1-mnist evaluate | head`): stop quietly, and keep
+        # Python from reporting the same broken pipe again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_USER_ERROR
 
 
 def console_main():
