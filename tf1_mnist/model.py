@@ -104,11 +104,19 @@ def build(hparams, variant="faithful", seed=None, training_ops=True):
                                      "n_output")}
     X, Y, keep_prob = placeholders(sizes["n_input"], sizes["n_output"])
     output_layer = inference(X, keep_prob, variant=variant, seeded=seed is not None, **sizes)
+    return assemble(X, Y, keep_prob, output_layer, hparams["learning_rate"], training_ops)
+
+
+def assemble(X, Y, keep_prob, output_layer, learning_rate, training_ops=True):
+    """A ``Graph`` around any network's logits: softmax, prediction, loss, Adam, accuracy.
+
+    Shared by the tutorial's MLP and every network in ``tf1_mnist.networks``.
+    """
     cross_entropy = loss(output_layer, Y)
     return Graph(
         X=X, Y=Y, keep_prob=keep_prob, output_layer=output_layer,
         probabilities=tf.nn.softmax(output_layer, name="probabilities"),
         prediction=tf.argmax(output_layer, 1, name="prediction"),
         cross_entropy=cross_entropy,
-        train_step=training(cross_entropy, hparams["learning_rate"]) if training_ops else None,
+        train_step=training(cross_entropy, learning_rate) if training_ops else None,
         accuracy=evaluation(output_layer, Y))

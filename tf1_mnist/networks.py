@@ -175,8 +175,8 @@ def build(name, hp, variant="faithful", seed=None, training_ops=True):
     """The graph of network ``name`` as a ``model.Graph`` tuple, in the default graph.
 
     ``hp`` holds the recipe (``model.DEFAULT_HPARAMS`` for the MLP). The MLP is
-    built by ``tf1_mnist.model``; the others share its placeholders, loss, Adam
-    training and accuracy.
+    built by ``tf1_mnist.model``; the others share its placeholders and
+    ``model.assemble`` (loss, Adam training, accuracy).
     """
     from tf1_mnist import model
 
@@ -189,12 +189,4 @@ def build(name, hp, variant="faithful", seed=None, training_ops=True):
     X, Y, keep_prob = model.placeholders(784, 10)
     logits = INFERENCE[name](X, keep_prob, _Layers(seeded=seed is not None))
     output_layer = tf.identity(logits, name="output_layer")
-    cross_entropy = model.loss(output_layer, Y)
-    return model.Graph(
-        X=X, Y=Y, keep_prob=keep_prob, output_layer=output_layer,
-        probabilities=tf.nn.softmax(output_layer, name="probabilities"),
-        prediction=tf.argmax(output_layer, 1, name="prediction"),
-        cross_entropy=cross_entropy,
-        train_step=model.training(cross_entropy, hp["learning_rate"]) if training_ops
-        else None,
-        accuracy=model.evaluation(output_layer, Y))
+    return model.assemble(X, Y, keep_prob, output_layer, hp["learning_rate"], training_ops)

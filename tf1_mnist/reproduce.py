@@ -16,10 +16,11 @@ import time
 
 import numpy as np
 
+from tf1_mnist import networks
 from tf1_mnist.errors import UserError
 from tf1_mnist.plots import pyplot, save_figure
 
-REPORTED = 0.9206
+REPORTED = networks.SPECS[networks.MLP].reported
 
 # Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; the normal
 # 1.96 beyond (within 2% of t there). Kept here to spare a SciPy dependency.
@@ -67,7 +68,7 @@ def run(arrays, seeds, variants=("faithful", "intended"), n_iterations=None, lon
     For ``model`` other than the MLP, each seed is one run of its tutorial's recipe
     (``epochs`` overriding its epoch count); variants do not apply.
     """
-    from tf1_mnist import input_data, networks
+    from tf1_mnist import input_data
     from tf1_mnist.hparams import DEFAULT_HPARAMS
     from tf1_mnist.train import iterations_for_epochs, train, train_epochs
 
@@ -141,7 +142,6 @@ def groups(records):
 
 def write_report(out_dir, records, started, finished, model="do-mlp"):
     """Write report.json, report.md, histogram.png and curves.png into ``out_dir``."""
-    from tf1_mnist import networks
     from tf1_mnist.compat import TF_VERSION
 
     spec = networks.spec(model)
