@@ -23,6 +23,7 @@ sys.path.insert(0, ROOT)
 
 from tf1_mnist import data, input_data  # noqa: E402
 from tf1_mnist.compat import TF_VERSION, tf  # noqa: E402
+from tf1_mnist.errors import UserError  # noqa: E402
 from tf1_mnist.train import train  # noqa: E402
 
 
@@ -78,9 +79,11 @@ def timed(function, *args, **kwargs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement")
-    parser.add_argument("--data-dir", default=None, help="MNIST directory")
+    parser.add_argument("--data-dir", default=data.resolve_data_dir(), help="MNIST directory "
+                        "($TF1_MNIST_DATA_DIR, else MNIST_data/)")
     args = parser.parse_args()
     data_dir = data.resolve_data_dir(args.data_dir)
     print("Python {}, TensorFlow {}, {} CPUs".format(sys.version.split()[0], TF_VERSION,
@@ -119,4 +122,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except UserError as exc:  # no MNIST, a damaged file: one line, as the CLI says it
+        sys.exit("error: {}".format(exc))

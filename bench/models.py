@@ -15,16 +15,17 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tf1_mnist import data, networks  # noqa: E402
+from tf1_mnist import data, networks, session  # noqa: E402
 from tf1_mnist.compat import TF_VERSION, tf  # noqa: E402
-from tf1_mnist.train import keras_style_split, probabilities_in_chunks  # noqa: E402
+from tf1_mnist.errors import UserError  # noqa: E402
+from tf1_mnist.train import keep_prob  # noqa: E402
 
 
 def measure(name, arrays, seconds):
     spec = networks.SPECS[name]
-    (x, y), _, test = keras_style_split(arrays, None)
+    (x, y), _, test = data.keras_style_split(arrays, None)
     batch = spec.recipe["batch_size"]
-    keep = spec.recipe.get("dropout", 1.0 - spec.recipe.get("dropout_rate", 0.0))
+    keep = keep_prob(name, spec.recipe)
     with tf.Graph().as_default():
         g = networks.build(name, spec.recipe, seed=0)
         with tf.Session() as sess:
@@ -41,17 +42,19 @@ def measure(name, arrays, seconds):
                 step()
                 steps += 1
             train_rate = steps * batch / (time.perf_counter() - start)
-            probabilities_in_chunks(sess, g, test[0][:1000])  # warm-up
+            session.run_in_chunks(sess, g.probabilities, g.X, test[0][:1000])  # warm-up
             start = time.perf_counter()
-            probabilities_in_chunks(sess, g, test[0])
+            session.run_in_chunks(sess, g.probabilities, g.X, test[0])
             infer_rate = len(test[0]) / (time.perf_counter() - start)
     return batch, train_rate, infer_rate
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10, help="training time per model")
-    parser.add_argument("--data-dir", default=None, help="MNIST directory")
+    parser.add_argument("--data-dir", default=data.resolve_data_dir(), help="MNIST directory "
+                        "($TF1_MNIST_DATA_DIR, else MNIST_data/)")
     args = parser.parse_args()
     arrays = data.load_mnist(data.resolve_data_dir(args.data_dir), download=False)
     print("Python {}, TensorFlow {}, {} CPUs".format(sys.version.split()[0], TF_VERSION,
@@ -65,4 +68,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except UserError as exc:  # no MNIST, a damaged file: one line, as the CLI says it
+        sys.exit("error: {}".format(exc))

@@ -53,11 +53,13 @@ def checksums_of(arrays):
 
 @pytest.fixture(scope="session")
 def mnist_dir():
-    """The real MNIST, from $TF1_MNIST_DATA_DIR; the test is skipped without it."""
-    directory = os.environ.get(data.DATA_DIR_ENV)
-    if not directory or data.missing_files(directory):
-        pytest.skip("real MNIST not available: set {} to a directory with the four IDX "
-                    "files (CI uses ../shared/mnist)".format(data.DATA_DIR_ENV))
+    """The real MNIST: $TF1_MNIST_DATA_DIR, else the quick start's MNIST_data/ in the
+    project root; the test is skipped, with the reason shown, without either."""
+    directory = os.environ.get(data.DATA_DIR_ENV) or os.path.join(ROOT, data.DEFAULT_DATA_DIR)
+    if data.missing_files(directory):
+        pytest.skip("real MNIST not found in {}: run `python -m tf1_mnist download` (or the "
+                    "quick start's train) first, or set {} to a directory with the four "
+                    "IDX files".format(directory, data.DATA_DIR_ENV))
     return os.path.abspath(directory)
 
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import PROJECT_IMAGE, run_cli
 from tf1_mnist import cli, networks
 from tf1_mnist.compat import tf
-from tf1_mnist.train import keras_style_split, train_epochs
+from tf1_mnist.data import keras_style_split
+from tf1_mnist.train import train
 
 OTHERS = [name for name in networks.NAMES if name != networks.MLP]
 EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) \t\| Loss = [0-9.]+ \t\| Accuracy = [0-9.]+ \t\| "
@@ -92,8 +93,8 @@ def test_keras_style_split():
 def test_epoch_training_saves_a_self_describing_model(name, tmp_path):
     lines = []
     model_dir = str(tmp_path / "model")
-    metrics = train_epochs(_small_arrays(), model_dir, name, seed=0, log=lines.append,
-                           hparams={"epochs": 2})
+    metrics = train(_small_arrays(), model_dir, name=name, seed=0, log=lines.append,
+                    hparams={"epochs": 2})
     assert [EPOCH_LINE.match(line).group(1) for line in lines[:2]] == ["1", "2"]
     has_validation = networks.SPECS[name].validation is not None
     assert (EPOCH_LINE.match(lines[0]).group(3) != "-") == has_validation
@@ -101,16 +102,16 @@ def test_epoch_training_saves_a_self_describing_model(name, tmp_path):
     with open(os.path.join(model_dir, "model.json")) as f:
         description = json.load(f)
     assert description["model"] == name and description["hparams"]["epochs"] == 2
-    assert len(metrics["epoch_history"]) == 2
+    assert len(metrics["history"]) == 2
     code = cli.main(["predict", PROJECT_IMAGE, "--model-dir", model_dir])
     assert code == 0  # predict needs no --model: model.json says which network
 
 
 def test_epoch_training_is_repeatable(tmp_path):
-    runs = [train_epochs(_small_arrays(), str(tmp_path / "m"), "cnn-28-128", seed=1,
-                         hparams={"epochs": 1}, log=lambda line: None) for _ in range(2)]
+    runs = [train(_small_arrays(), str(tmp_path / "m"), name="cnn-28-128", seed=1,
+                  hparams={"epochs": 1}, log=lambda line: None) for _ in range(2)]
     for run in runs:
-        for point in run["epoch_history"]:
+        for point in run["history"]:
             point.pop("seconds")
     assert runs[0] == runs[1]
 
@@ -120,17 +121,25 @@ def test_progress_bar_on_a_terminal(tmp_path):
         def isatty(self):
             return True
     terminal = Terminal()
-    train_epochs(_small_arrays(), str(tmp_path / "m"), "ann-300-200-100", seed=0,
-                 hparams={"epochs": 1}, log=lambda line: None, progress=terminal)
+    lines = []
+    train(_small_arrays(), str(tmp_path / "m"), name="ann-300-200-100", seed=0,
+          hparams={"epochs": 1}, log=lines.append, progress=terminal)
     shown = terminal.getvalue()
-    assert "\rEpoch 1/1 7/7 [" in shown and "] loss " in shown and "accuracy" in shown
-    assert shown.endswith("\r\033[K")  # cleared before the epoch's line is printed
+    assert "\rEpoch 1/1:" in shown and "/7 [" in shown  # tqdm's bar, one step per batch
+    assert EPOCH_LINE.match(lines[0])
+
+
+def test_no_progress_bar_off_a_terminal(tmp_path):
+    log = io.StringIO()
+    train(_small_arrays(), str(tmp_path / "m"), name="ann-300-200-100", seed=0,
+          hparams={"epochs": 1}, log=lambda line: None, progress=log)
+    assert log.getvalue() == ""
 
 
 def test_mlp_only_flags_are_refused_for_other_models(capsys, tmp_path):
     model_dir = str(tmp_path / "model")
     for flags in (["--n-iterations", "5"], ["--dropout", "0.5"], ["--variant", "intended"],
-                  ["--log-dir", str(tmp_path / "logs")], ["--epochs", "1.5"]):
+                  ["--epochs", "1.5"]):
         assert cli.main(["train", "--model", "lenet", "--model-dir", model_dir] + flags) == 1
         err = capsys.readouterr().err.strip()
         assert err.startswith("error: --") and len(err.splitlines()) == 1

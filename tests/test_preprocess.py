@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from conftest import PROJECT_IMAGE
-from tf1_mnist import predict
+from tf1_mnist import images as predict
 from tf1_mnist.errors import UserError
 
 

@@ -8,14 +8,14 @@ import pytest
 from PIL import Image
 
 from conftest import checksums_of, run_cli, write_mnist_like
-from tf1_mnist import cli, data, input_data, reproduce
+from tf1_mnist import cli, data, input_data, report
 from tf1_mnist.evaluate import confusion_matrix
 from tf1_mnist.train import iterations_for_epochs, train
 
 
 def test_summary_statistics_against_numpy():
     values = [0.9175, 0.9179, 0.9157, 0.9186, 0.9189]
-    s = reproduce.summarize(values, reported=0.9206)
+    s = report.summarize(values, reported=0.9206)
     mean, std = np.mean(values), np.std(values, ddof=1)
     assert s["runs"] == 5 and abs(s["mean"] - mean) < 1e-12 and abs(s["std"] - std) < 1e-12
     half = 2.776 * std / np.sqrt(5)
@@ -24,8 +24,30 @@ def test_summary_statistics_against_numpy():
     np.testing.assert_allclose(s["range95_single_run"], [mean - spread, mean + spread])
     assert abs(s["reported_z"] - (0.9206 - mean) / std) < 1e-9
     assert s["reported_in_observed_range"] is False
-    assert reproduce.summarize([0.91, 0.93])["reported_in_observed_range"] is True
-    assert reproduce.t975(1) == 12.706 and reproduce.t975(100) == 1.96
+    assert report.summarize([0.91, 0.93], 0.9206)["reported_in_observed_range"] is True
+
+
+def _t_quantile_by_integration(df):
+    """The 97.5% quantile of Student's t: integrate its density (trapezoids on a fine
+    grid) and invert the cumulative sum; independent of the package's table."""
+    from math import gamma, pi, sqrt
+    t = np.linspace(0.0, 20.0, 2000001)
+    density = gamma((df + 1) / 2.0) / (sqrt(df * pi) * gamma(df / 2.0)) * \
+        (1 + t * t / df) ** (-(df + 1) / 2.0)
+    cumulative = 0.5 + np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2.0
+                                                        * (t[1] - t[0]))])
+    return float(np.interp(0.975, cumulative, t))
+
+
+@pytest.mark.parametrize("df", list(range(1, 31)))
+def test_t_table_against_integration(df):
+    # the table rounds to 3 decimals; df=1 and 2 need the grid's far tail
+    assert abs(report.t975(df) - _t_quantile_by_integration(df)) < 6e-4
+
+
+def test_t_beyond_the_table_is_the_normal_quantile():
+    from math import erf, sqrt
+    assert abs(0.5 * (1 + erf(report.t975(100) / sqrt(2))) - 0.975) < 1e-4
 
 
 def test_epochs_to_iterations():
@@ -53,7 +75,7 @@ def test_same_seed_same_run_bit_for_bit(mnist_dir, tmp_path):
         runs.append(train(mnist, str(tmp_path / "model"), seed=seed,
                           hparams={"n_iterations": 301}, log=lambda line: None))
     assert runs[0] == runs[1]  # every loss, accuracy and the test accuracy, exactly
-    assert runs[0]["minibatch_history"] != runs[2]["minibatch_history"]
+    assert runs[0]["history"] != runs[2]["history"]
 
 
 def test_tensorboard_event_files_hold_the_scalars_and_the_graph(tmp_path):
@@ -69,7 +91,7 @@ def test_tensorboard_event_files_hold_the_scalars_and_the_graph(tmp_path):
             for value in event.summary.value:
                 scalars.setdefault(value.tag, []).append((event.step, value.simple_value))
     assert graphs == 1
-    history = metrics["minibatch_history"]
+    history = metrics["history"]
     for tag, key in (("minibatch/loss", "loss"), ("minibatch/accuracy", "accuracy"),
                      ("validation/accuracy", "validation_accuracy")):
         assert [step for step, _ in scalars[tag]] == [0, 1, 2]
@@ -135,3 +157,77 @@ def test_reproduce_writes_a_consistent_report(mnist_dir, tmp_path):
 def test_reproduce_rejects_unknown_variants(capsys):
     assert cli.main(["reproduce", "--variants", "faithful,bogus"]) == 1
     assert "unknown bogus" in capsys.readouterr().err
+
+
+def test_iterations_for_epochs_is_exact_arithmetic():
+    assert iterations_for_epochs(1.1, 55000, 100) == 605  # 1.1 * 55000 / 100 in floats: 605.0000000000001
+    assert iterations_for_epochs(0.001, 55000, 128) == 1
+
+
+def test_watching_a_run_does_not_change_it(tmp_path):
+    """The intended network has dropout on its path: validation passes (--log-dir)
+    must not advance its random state, so both runs give the same numbers."""
+    runs = []
+    for log_dir in (None, str(tmp_path / "logs")):
+        runs.append(train(_small(tmp_path, seed=3), str(tmp_path / "model"), variant="intended",
+                          seed=3, hparams={"n_iterations": 30}, log=lambda line: None,
+                          log_every=5, log_dir=log_dir))
+    for run in runs:
+        for point in run["history"]:
+            point.pop("validation_accuracy", None)
+    assert runs[0] == runs[1]
+
+
+def test_tensorboard_command_reads_the_summaries(tmp_path):
+    """`tensorboard --logdir`, as the README says, is installed on this stack and
+    reads what --log-dir wrote."""
+    import subprocess
+    import sys
+    log_dir = str(tmp_path / "logs")
+    train(_small(tmp_path), str(tmp_path / "model"), seed=0, hparams={"n_iterations": 3},
+          log=lambda line: None, log_every=1, log_dir=log_dir)
+    command = os.path.join(os.path.dirname(sys.executable), "tensorboard")
+    assert os.path.exists(command), "tensorboard is not installed next to " + sys.executable
+    out = subprocess.check_output([command, "--inspect", "--logdir", log_dir],
+                                  stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
+    for tag in ("minibatch/loss", "minibatch/accuracy", "validation/accuracy"):
+        assert tag in out
+
+
+def _records(accuracies, schedule="tutorial", variant="faithful"):
+    return [{"schedule": schedule, "variant": variant, "seed": i, "n_iterations": 1000,
+             "seconds": 1.0, "test_accuracy": a, "validation_accuracy": a,
+             "history": [{"iteration": 0, "loss": 1.0, "accuracy": a,
+                          "validation_accuracy": a}]} for i, a in enumerate(accuracies)]
+
+
+def test_one_seed_shows_no_spread_and_few_seeds_warn():
+    one = report.table(report.build(_records([0.918]), 0, 1))
+    row = one.splitlines()[2]
+    assert "| 0.9180 | - |" in row and "nan" not in one and " sd" not in row
+    assert "The reported 0.9206 is 0.0026 above this one run." in row
+    assert "One seed gives no spread" in one
+    three = report.table(report.build(_records([0.917, 0.918, 0.919]), 0, 1))
+    assert "fewer than 5 seeds" in three
+    assert "The reported 0.9206 lies 2.6 sd above the mean: outside the observed range, " \
+           "inside the 95% range of one run." in three
+    ten = report.table(report.build(_records([0.916 + 0.0005 * i for i in range(10)]), 0, 1))
+    assert "fewer than" not in ten and "One seed" not in ten
+
+
+def test_report_pictures_say_what_they_show(tmp_path):
+    result = report.build(_records([0.917]) + _records([0.95], variant="intended"), 0, 1)
+    report.write(str(tmp_path / "r"), result)
+    with open(str(tmp_path / "r" / report.TEXTS)) as f:
+        texts = json.load(f)
+    legend = texts["histogram.png"]["axes"][0]["legend"]
+    assert "faithful (tutorial, 1 run)" in legend and "tutorial's reported 0.9206" in legend
+    panels = [a["title"] for a in texts["curves.png"]["axes"]]
+    assert panels == ["training loss (log scale)", "training accuracy", "validation accuracy"]
+    no_validation = _records([0.97], schedule="1 epochs", variant="cnn-28-128")
+    for r in no_validation:
+        r["history"] = [{"epoch": 1, "loss": 0.1, "accuracy": 0.97, "validation_accuracy": None}]
+    report.write(str(tmp_path / "n"), report.build(no_validation, 0, 1, model="cnn-28-128"))
+    with open(str(tmp_path / "n" / report.TEXTS)) as f:
+        panels = [a["title"] for a in json.load(f)["curves.png"]["axes"]]
+    assert panels == ["training loss (log scale)", "training accuracy"]  # no empty panel

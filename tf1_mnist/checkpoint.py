@@ -11,10 +11,10 @@ import glob
 import json
 import os
 import platform
-import tempfile
 import time
 import uuid
 
+from tf1_mnist import files
 from tf1_mnist.errors import UserError
 
 DEFAULT_MODEL_DIR = "model"
@@ -36,28 +36,13 @@ def check_writable(model_dir):
     A directory that holds other files and no ``model.json`` is refused rather than
     filled with checkpoints next to someone's data.
     """
-    if os.path.exists(model_dir) and not os.path.isdir(model_dir):
-        raise UserError("{}: exists and is not a directory; choose another --model-dir"
-                        .format(model_dir))
+    files.check_writable_dir(model_dir, "model", "--model-dir")
     if os.path.isdir(model_dir):
         others = [n for n in os.listdir(model_dir)
                   if n != DESCRIPTION and not n.startswith((_PREFIX, "checkpoint", "."))]
         if others and not os.path.exists(os.path.join(model_dir, DESCRIPTION)):
             raise UserError("{}: is not empty and holds no tf1-mnist model (found {}); "
                             "choose another --model-dir".format(model_dir, others[0]))
-    # Probe the directory, or the nearest existing parent, without creating anything:
-    # a run that fails before saving leaves no empty model directory behind.
-    existing = os.path.abspath(model_dir)
-    while not os.path.exists(existing):
-        existing = os.path.dirname(existing)
-    if not os.path.isdir(existing):
-        raise UserError("{}: {} is not a directory; choose another --model-dir"
-                        .format(model_dir, existing))
-    try:
-        tempfile.NamedTemporaryFile(dir=existing, prefix=".probe-").close()
-    except OSError as exc:
-        raise UserError("{}: cannot write there ({}); choose another --model-dir"
-                        .format(model_dir, exc.strerror or exc))
 
 
 def save(sess, saver, model_dir, description):
@@ -79,7 +64,9 @@ def save(sess, saver, model_dir, description):
     try:
         saver.save(sess, prefix, write_meta_graph=False)
         description = dict(description, checkpoint=name, trained_with=stack())
-        _write_json_atomically(os.path.join(model_dir, DESCRIPTION), description)
+        files.write_file(os.path.join(model_dir, DESCRIPTION),
+                         json.dumps(description, indent=2, sort_keys=True) + "\n",
+                         what="model description", fix="choose another --model-dir")
         committed = True
     finally:
         _remove_checkpoints(model_dir, keep=name if committed else None,
@@ -123,18 +110,6 @@ def stack():
     from tf1_mnist.compat import TF_VERSION
 
     return {"python": platform.python_version(), "tensorflow": TF_VERSION}
-
-
-def _write_json_atomically(path, obj):
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".json.part", dir=os.path.dirname(path) or ".")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=2, sort_keys=True)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.remove(tmp)
-        raise
 
 
 def _remove_checkpoints(model_dir, keep=None, only=None):

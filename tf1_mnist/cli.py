@@ -15,25 +15,41 @@ EXIT_USER_ERROR = 1
 EXIT_INTERRUPTED = 130
 
 
-def _positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive integer, got {}".format(text))
+def _number(text, kind, accept, wanted):
+    """``kind(text)`` if it is a finite number that ``accept`` takes, else a usage
+    error saying what was ``wanted`` (argparse prints it on one line)."""
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or value != value or value in (float("inf"), float("-inf")) \
+            or not accept(value):
+        raise argparse.ArgumentTypeError("must be {}, got {!r}".format(wanted, text))
     return value
+
+
+def _positive_int(text):
+    return _number(text, int, lambda v: v > 0, "a positive integer")
 
 
 def _positive_float(text):
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be a positive number, got {}".format(text))
-    return value
+    return _number(text, float, lambda v: v > 0, "a positive number")
+
+
+def _non_negative_float(text):
+    return _number(text, float, lambda v: v >= 0, "a number >= 0")
 
 
 def _probability(text):
-    value = float(text)
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError("must be in (0, 1], got {}".format(text))
-    return value
+    return _number(text, float, lambda v: 0 < v <= 1, "in (0, 1]")
+
+
+MAX_SEED = 2 ** 32  # NumPy's RandomState takes seeds in [0, 2**32)
+
+
+def _seed(text):
+    return _number(text, int, lambda v: 0 <= v < MAX_SEED,
+                   "an integer from 0 to {}".format(MAX_SEED - 1))
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -100,13 +116,14 @@ def build_parser():
                        help="do-mlp: faithful (default): as published (no activations, "
                             "dropout unused); intended: ReLU and dropout as the tutorial's "
                             "text describes; fix-activations / fix-dropout: one repaired")
-    train.add_argument("--seed", type=int, default=None,
+    train.add_argument("--seed", type=_seed, default=None,
                        help="seed for weights, dropout and batch order (default: random)")
     _add_data_dir(train)
     _add_model_dir(train, "where the model is saved")
     train.add_argument("--log-dir", default=None,
                        help="write TensorBoard summaries (minibatch loss and accuracy, "
-                            "validation accuracy, the graph) here")
+                            "validation accuracy, the graph) here; watching does not "
+                            "change the run")
     train.set_defaults(func=cmd_train)
 
     predict = commands.add_parser(
@@ -148,7 +165,7 @@ def build_parser():
                            help="directory for the report and pictures")
     reproduce.add_argument("--variants", default=",".join(hparams.VARIANTS),
                            help="do-mlp: comma-separated variants to compare")
-    reproduce.add_argument("--long-epochs", type=float, default=10,
+    reproduce.add_argument("--long-epochs", type=_non_negative_float, default=10,
                            help="epochs of the longer schedule for the intended network "
                                 "(0 to skip)")
     reproduce.add_argument("--long-seeds", type=_positive_int, default=3,
@@ -175,15 +192,16 @@ def build_parser():
 
 
 def cmd_train(args):
-    from tf1_mnist import checkpoint, data, input_data, networks
+    from tf1_mnist import checkpoint, data, networks
+    from tf1_mnist.train import iterations_for_epochs, recipe, train
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
     given = {key: getattr(args, key) for key in ("learning_rate", "batch_size", "n_iterations",
                                                  "epochs", "dropout", "variant")
              if hasattr(args, key)}
-    if args.model != networks.MLP:
-        wrong = [key for key in ("n_iterations", "dropout", "variant", "log_dir")
-                 if key in given or (key == "log_dir" and args.log_dir)]
+    mlp = args.model == networks.MLP
+    if not mlp:
+        wrong = [key for key in ("n_iterations", "dropout", "variant") if key in given]
         if wrong:
             raise UserError("--{} applies to do-mlp only; {} trains by its tutorial's recipe "
                             "(--epochs, --batch-size, --learning-rate)".format(
@@ -191,35 +209,27 @@ def cmd_train(args):
         if given.get("epochs", 1) != int(given.get("epochs", 1)):
             raise UserError("--epochs must be a whole number for {}".format(args.model))
     checkpoint.check_writable(model_dir)
-    data_dir = data.resolve_data_dir(args.data_dir)
-    log = lambda line: print(line, flush=True)  # noqa: E731
-    if args.model == networks.MLP:
-        from tf1_mnist.train import iterations_for_epochs, train
-
-        mnist = input_data.read_data_sets(data_dir, one_hot=True, seed=args.seed)
-        hp = {key: given[key] for key in ("learning_rate", "batch_size", "n_iterations",
-                                          "dropout") if key in given}
-        if "epochs" in given:
+    arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
+    hp = {key: given[key] for key in ("learning_rate", "batch_size", "n_iterations", "dropout")
+          if key in given}
+    if "epochs" in given:
+        if mlp:
             hp["n_iterations"] = iterations_for_epochs(
-                given["epochs"], mnist.train.num_examples,
-                hp.get("batch_size", networks.SPECS[networks.MLP].recipe["batch_size"]))
-        train(mnist, model_dir, hparams=hp, variant=given.get("variant", "faithful"),
-              seed=args.seed, log=log, log_dir=args.log_dir)
-    else:
-        from tf1_mnist.train import train_epochs
-
-        hp = {key: given[key] for key in ("learning_rate", "batch_size") if key in given}
-        if "epochs" in given:
+                given["epochs"], len(arrays["train_images"]) - 5000,
+                hp.get("batch_size", recipe(args.model)["batch_size"]))
+        else:
             hp["epochs"] = int(given["epochs"])
-        train_epochs(data.load_mnist(data_dir), model_dir, args.model, hparams=hp,
-                     seed=args.seed, log=log, progress=sys.stderr)
+    train(arrays, model_dir, name=args.model, hparams=hp,
+          variant=given.get("variant", "faithful"), seed=args.seed,
+          log=lambda line: print(line, flush=True), log_dir=args.log_dir,
+          progress=sys.stderr)
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 
 
 def cmd_predict(args):
     from tf1_mnist import checkpoint
-    from tf1_mnist.predict import predict_files
+    from tf1_mnist.inference import predict_files
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
     checkpoint.load_description(model_dir)  # no model: say so before reading images
@@ -228,16 +238,17 @@ def cmd_predict(args):
 
 
 def cmd_evaluate(args):
-    from tf1_mnist import checkpoint, data, input_data
-    from tf1_mnist.evaluate import evaluate, format_report, save_confusion_picture
+    from tf1_mnist import checkpoint, data, plots
+    from tf1_mnist.evaluate import evaluate, format_report
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
     checkpoint.load_description(model_dir)  # no model: say so before loading MNIST
-    test = input_data.from_arrays(data.load_mnist(data.resolve_data_dir(args.data_dir))).test
-    result = evaluate(model_dir, test.images, test.labels)
+    arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
+    result = evaluate(model_dir, data.scale(arrays["test_images"].reshape(-1, 784)),
+                      arrays["test_labels"])
     print(format_report(result))
     if args.confusion_png:
-        save_confusion_picture(result, args.confusion_png)
+        plots.confusion(result, args.confusion_png)
         print("\nConfusion matrix saved to {}".format(args.confusion_png))
     return 0
 
@@ -245,7 +256,7 @@ def cmd_evaluate(args):
 def cmd_reproduce(args):
     import time
 
-    from tf1_mnist import data, hparams, reproduce
+    from tf1_mnist import data, hparams, report, reproduce
 
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     unknown = [v for v in variants if v not in hparams.VARIANTS]
@@ -253,14 +264,16 @@ def cmd_reproduce(args):
         raise UserError("--variants: unknown {}; choose from {}".format(
             ", ".join(unknown) or "(none given)", ", ".join(hparams.VARIANTS)))
     arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
+    jobs = reproduce.plan(list(range(args.seeds)), model=args.model, variants=variants,
+                          n_iterations=args.n_iterations, long_epochs=args.long_epochs,
+                          long_seeds=args.long_seeds, epochs=args.epochs)
     started = time.time()
-    records = reproduce.run(arrays, list(range(args.seeds)), variants=variants,
-                            n_iterations=args.n_iterations, long_epochs=args.long_epochs,
-                            long_seeds=args.long_seeds, model=args.model,
-                            epochs=args.epochs, log=lambda line: print(line, flush=True))
-    report = reproduce.write_report(args.out, records, started, time.time(), model=args.model)
+    records = reproduce.run(arrays, jobs, model=args.model,
+                            log=lambda line: print(line, flush=True), progress=sys.stderr)
+    result = report.build(records, started, time.time(), model=args.model)
+    report.write(args.out, result)
     print()
-    print(reproduce.format_markdown(report).split("\n\n![")[0])
+    print(report.table(result))
     print("\nReport written to {}/ (report.md, report.json, histogram.png, curves.png)"
           .format(args.out.rstrip("/")))
     return 0

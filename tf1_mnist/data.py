@@ -168,6 +168,39 @@ def load_mnist(data_dir=None, download=True, checksums=SHA256, mirrors=MIRRORS):
     }
 
 
+def scale(images, keras=False):
+    """uint8 images -> float32 in [0, 1], same shape.
+
+    TF 1.x's ``input_data`` multiplied by ``1.0 / 255.0``; the Keras tutorials divided
+    by 255. The two differ in the last bit for half the pixel values, so each network
+    gets the scaling its tutorial used and its numbers stay comparable.
+    """
+    images = np.asarray(images).astype(np.float32)
+    return images / np.float32(255) if keras else images * np.float32(1.0 / 255.0)
+
+
+def one_hot(labels, num_classes=NUM_CLASSES, dtype=np.float32):
+    """Dense labels [N] -> one-hot [N, num_classes]."""
+    return np.eye(num_classes, dtype=dtype)[np.asarray(labels)]
+
+
+def keras_style_split(arrays, validation):
+    """Training, validation and test pairs (images float32 [N, 784], one-hot labels) as
+    the Keras tutorials had them: all 60,000 training images, validating on the test
+    set ("test"), on the last fraction of the training images (a float, Keras'
+    ``validation_split``), or on nothing (None: the validation pair is None)."""
+    def prepare(images, labels):
+        return scale(images.reshape(len(images), -1), keras=True), one_hot(labels)
+    train = prepare(arrays["train_images"], arrays["train_labels"])
+    test = prepare(arrays["test_images"], arrays["test_labels"])
+    if validation == "test":
+        return train, test, test
+    if validation:
+        cut = int(len(train[0]) * (1 - validation))
+        return (train[0][:cut], train[1][:cut]), (train[0][cut:], train[1][cut:]), test
+    return train, None, test
+
+
 def missing_files(data_dir):
     return [name for name in FILES if find_file(data_dir, name) is None]
 
@@ -228,30 +261,23 @@ def _download_one(data_dir, name, mirrors, checksums, out):
 
 
 def _fetch(url, f, label, out, chunk=1 << 16):
-    """Copy ``url`` into file ``f``, showing progress on ``out``."""
+    """Copy ``url`` into file ``f``, with a progress bar on ``out`` when it is a terminal."""
     from urllib.request import urlopen
 
+    from tf1_mnist.progress import bar
+
     with urlopen(url, timeout=30) as response:
-        total = int(response.headers.get("Content-Length") or 0)
-        done = 0
-        last_shown = -1
-        interactive = out is not None and out.isatty()
+        total = int(response.headers.get("Content-Length") or 0) or None
         if out is not None:
             out.write("Downloading {} from {}\n".format(label, url))
-        while True:
-            block = response.read(chunk)
-            if not block:
-                break
-            f.write(block)
-            done += len(block)
-            percent = 100 * done // total if total else -1
-            if interactive and percent != last_shown:
-                out.write("\r  {:3d}% of {:.1f} MB".format(percent, total / 1e6))
-                out.flush()
-                last_shown = percent
+        done = 0
+        with bar(out, total=total, desc=label, unit="B", unit_scale=True) as progress:
+            while True:
+                block = response.read(chunk)
+                if not block:
+                    break
+                f.write(block)
+                done += len(block)
+                progress.update(len(block))
         if total and done != total:
             raise OSError("connection closed after {} of {} bytes".format(done, total))
-        if out is not None:
-            out.write("{}  {} done ({:.1f} MB)\n".format("\r" if interactive else "",
-                                                          label, done / 1e6))
-

@@ -17,10 +17,10 @@ def evaluate(model_dir, test_images, test_labels):
     Returns a dict: ``test_accuracy``, ``per_digit_accuracy`` (10 floats) and
     ``confusion_matrix`` (10 lists of 10 counts, rows are the true digits).
     """
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.inference import Predictor
 
     with Predictor(model_dir) as predictor:
-        predictions = np.argmax(predictor.probabilities(test_images), axis=1)
+        predictions = predictor.predictions(test_images)
     matrix = confusion_matrix(test_labels, predictions)
     per_digit = np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)
     return {
@@ -43,25 +43,3 @@ def format_report(result):
     for digit, row in enumerate(matrix):
         lines.append("{:>6}".format(digit) + "".join("{:>6}".format(n) for n in row))
     return "\n".join(lines)
-
-
-def save_confusion_picture(result, path, title="Confusion matrix"):
-    """Draw the confusion matrix as a PNG (counts in each cell, diagonal dimmed)."""
-    from tf1_mnist.plots import pyplot, save_figure
-
-    plt = pyplot()
-    matrix = np.array(result["confusion_matrix"])
-    off_diagonal = matrix * (1 - np.eye(NUM_CLASSES, dtype=np.int64))
-    fig, ax = plt.subplots(figsize=(7, 6))
-    image = ax.imshow(off_diagonal, cmap="Reds")
-    for (row, col), count in np.ndenumerate(matrix):
-        ax.text(col, row, str(count), ha="center", va="center", fontsize=8,
-                color="black" if row != col else "tab:blue")
-    ax.set_xticks(range(NUM_CLASSES))
-    ax.set_yticks(range(NUM_CLASSES))
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
-    ax.set_title("{} (test accuracy {:.4f}; colour: errors only)".format(
-        title, result["test_accuracy"]))
-    fig.colorbar(image, ax=ax, label="misclassified images")
-    save_figure(fig, path, dpi=110)

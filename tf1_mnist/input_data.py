@@ -63,7 +63,7 @@ class DataSet(object):
             if reshape:
                 images = images.reshape(images.shape[0], -1)
             if dtype == np.float32:
-                images = images.astype(np.float32) * np.float32(1.0 / 255.0)
+                images = mnist_data.scale(images)
         self._images = images
         self._labels = labels
         self._epochs_completed = 0

@@ -65,12 +65,24 @@ def inference(X, keep_prob, n_input, n_hidden1, n_hidden2, n_hidden3, n_output,
                          name="layer_2")
     layer_3 = activation(tf.add(tf.matmul(layer_2, weights["w3"]), biases["b3"]),
                          name="layer_3")
-    # `rate` (the drop probability) because keep_prob= is deprecated on both stacks.
-    layer_drop = tf.nn.dropout(layer_3, rate=1.0 - keep_prob, seed=5 if seeded else None,
-                               name="layer_drop")
+    layer_drop = dropout(layer_3, keep_prob, seed=5 if seeded else None, name="layer_drop")
     # The published defect, kept on purpose: the faithful output reads layer_3.
     last_hidden = layer_drop if variant in ("intended", "fix-dropout") else layer_3
     return tf.add(tf.matmul(last_hidden, weights["out"]), biases["out"], name="output_layer")
+
+
+def dropout(x, keep_prob, seed=None, name=None):
+    """``tf.nn.dropout(x, keep_prob)``, run only while ``keep_prob`` < 1.
+
+    The dropout op is stateful: every run advances its random stream. Behind the
+    ``tf.cond``, evaluation and prediction (``keep_prob`` at its default 1.0) never run
+    it, so watching a run (validation passes, TensorBoard) cannot change the masks
+    training draws. ``rate`` (the drop probability) because ``keep_prob=`` is
+    deprecated on both stacks.
+    """
+    return tf.cond(keep_prob < 1.0,
+                   lambda: tf.nn.dropout(x, rate=1.0 - keep_prob, seed=seed),
+                   lambda: tf.identity(x), name=name)
 
 
 def loss(output_layer, Y):

@@ -108,9 +108,10 @@ class _Layers(object):
         return activation(y) if activation else y
 
     def dropout(self, x, keep_prob):
-        tf = _tf()
+        from tf1_mnist.model import dropout
+
         self.count += 1
-        return tf.nn.dropout(x, rate=1.0 - keep_prob, seed=self.count if self.seeded else None)
+        return dropout(x, keep_prob, seed=self.count if self.seeded else None)
 
     @staticmethod
     def max_pool(x):

@@ -1,33 +1,41 @@
-"""Training the tutorial's network in a TF1 session, as the tutorial does.
+"""Training: one loop for every network, two batch schedules, two log formats.
 
-``train`` runs ``n_iterations`` steps of ``batch_size`` images, prints the
-tutorial's minibatch line every ``log_every`` iterations, then the validation and
-test accuracy and how the latter compares with the tutorial's reported 0.9206, and
-saves a self-describing model directory.
+``train`` builds a network's graph, feeds it minibatches in a TF1 session, prints
+its log lines, evaluates, and saves a self-describing model directory. What differs
+between the tutorials is only the schedule:
 
-``train_epochs`` trains the other tutorials' networks (``tf1_mnist.networks``) the
-way their Keras code did: shuffled epochs over the 60,000 training images, a line per
-epoch with the running loss and accuracy, the validation accuracy and the seconds,
-and a progress bar while an epoch runs on a terminal.
+* ``TutorialSchedule`` (the DigitalOcean MLP): ``n_iterations`` minibatches from
+  ``DataSet.next_batch``; every 100 iterations the minibatch's loss and accuracy
+  (measured after the step, without dropout) in the tutorial's line
+  ``Iteration 100 | Loss = 0.519856 | Accuracy = 0.875``; then the validation and
+  test accuracy.
+* ``EpochSchedule`` (the Keras tutorials): shuffled passes over all the training
+  images; after each epoch the running loss and accuracy, the validation accuracy
+  and the seconds, as Keras printed them; then the test accuracy.
+
+Evaluation never runs a dropout op (see ``model.dropout``), so a run gives the same
+numbers whether or not it is watched (``--log-dir``, validation passes).
 """
+import collections
 import math
 import time
+from fractions import Fraction
 
 import numpy as np
 
-from tf1_mnist import checkpoint, model, networks
+from tf1_mnist import checkpoint, data as mnist_data, input_data, networks, session
 from tf1_mnist.compat import tf
+from tf1_mnist.progress import bar
 
-REPORTED_TEST_ACCURACY = networks.SPECS[networks.MLP].reported  # its sample output
 LOG_EVERY = 100
 
+# What a run trains on: ``train`` is an ``input_data.DataSet`` (the tutorial schedule)
+# or an (images, one-hot labels) pair; ``validation`` and ``test`` are such pairs, and
+# ``validation`` may be None (the tutorial validated on nothing).
+Data = collections.namedtuple("Data", ["train", "validation", "test"])
 
-def session_config():
-    """The session configuration shared by training, evaluation and prediction."""
-    return tf.ConfigProto()
 
-
-def compare_line(test_accuracy, reported=REPORTED_TEST_ACCURACY, reported_text=None):
+def compare_line(test_accuracy, reported, reported_text=None):
     """One line putting a measured test accuracy next to the tutorial's."""
     if reported is None:
         return "The tutorial reported no accuracy for this network; this run {:.4f}".format(
@@ -40,215 +48,225 @@ def compare_line(test_accuracy, reported=REPORTED_TEST_ACCURACY, reported_text=N
 
 def iterations_for_epochs(epochs, num_examples, batch_size):
     """Minibatches for ``epochs`` passes over ``num_examples`` (the tutorial's 1000 x 128
-    is about 2.3 epochs of the 55,000 training images)."""
-    return int(math.ceil(epochs * num_examples / float(batch_size)))
+    is about 2.3 epochs of the 55,000 training images). Exact arithmetic on the decimal
+    the user typed: 1.1 epochs of 55,000 in batches of 100 is 605, not 606."""
+    return int(math.ceil(Fraction(repr(float(epochs))) * num_examples / batch_size))
 
 
-def train(datasets, model_dir, hparams=None, variant="faithful", seed=None, log=print,
-          log_every=LOG_EVERY, log_dir=None, track_validation=None):
-    """Train on ``datasets`` (``input_data.read_data_sets(..., one_hot=True)``), save to
-    ``model_dir`` and return the metrics as a dict.
-
-    ``hparams`` overrides entries of ``model.DEFAULT_HPARAMS``. ``log`` receives
-    each output line. Every ``log_every`` iterations the minibatch loss and accuracy
-    are recorded, and with ``track_validation`` (the default when ``log_dir`` is given)
-    the validation accuracy too, which costs a pass over the validation set each time;
-    with ``log_dir`` they are also written as TensorBoard summaries, with the graph.
-    The model directory is checked before training starts and written only after
-    training finished.
-    """
-    if track_validation is None:
-        track_validation = log_dir is not None
-    hp = dict(model.DEFAULT_HPARAMS)
-    unknown = set(hparams or {}) - set(hp)
-    if unknown:
-        raise ValueError("unknown hyper-parameters: {}".format(sorted(unknown)))
-    hp.update(hparams or {})
-    checkpoint.check_writable(model_dir)
-
-    history = []
-    with tf.Graph().as_default():
-        g = model.build(hp, variant=variant, seed=seed)
-        saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
-        with tf.Session(config=session_config()) as sess:
-            sess.run(tf.global_variables_initializer())
-            writer = tf.summary.FileWriter(log_dir, sess.graph) if log_dir else None
-            # train on mini batches
-            for i in range(hp["n_iterations"]):
-                batch_x, batch_y = datasets.train.next_batch(hp["batch_size"])
-                sess.run(g.train_step, feed_dict={
-                    g.X: batch_x, g.Y: batch_y, g.keep_prob: hp["dropout"]})
-                # print loss and accuracy (per minibatch), keep_prob defaulting to 1.0
-                if i % log_every == 0:
-                    minibatch_loss, minibatch_accuracy = sess.run(
-                        [g.cross_entropy, g.accuracy], feed_dict={g.X: batch_x, g.Y: batch_y})
-                    log("Iteration {} \t| Loss = {} \t| Accuracy = {}".format(
-                        i, _as_printed(minibatch_loss), _as_printed(minibatch_accuracy)))
-                    point = {"iteration": i, "loss": float(minibatch_loss),
-                             "accuracy": float(minibatch_accuracy)}
-                    if track_validation:
-                        point["validation_accuracy"] = float(
-                            _accuracy(sess, g, datasets.validation))
-                    history.append(point)
-                    if writer:
-                        _write_summaries(writer, point)
-
-            if writer:
-                writer.close()
-            validation_accuracy = _accuracy(sess, g, datasets.validation)
-            test_accuracy = _accuracy(sess, g, datasets.test)
-            log("Validation accuracy: {}".format(_as_printed(validation_accuracy)))
-            log("\nAccuracy on test set: {}".format(_as_printed(test_accuracy)))
-            log(compare_line(test_accuracy))
-
-            metrics = {
-                "validation_accuracy": float(validation_accuracy),
-                "test_accuracy": float(test_accuracy),
-                "reported_test_accuracy": REPORTED_TEST_ACCURACY,
-                "minibatch_history": history,
-            }
-            checkpoint.save(sess, saver, model_dir, {
-                "model": networks.MLP, "variant": variant, "hparams": hp, "seed": seed,
-                "metrics": metrics,
-            })
-    return metrics
-
-
-def _write_summaries(writer, point):
-    values = [tf.Summary.Value(tag=tag, simple_value=point[key]) for tag, key in (
-        ("minibatch/loss", "loss"), ("minibatch/accuracy", "accuracy"),
-        ("validation/accuracy", "validation_accuracy")) if key in point]
-    writer.add_summary(tf.Summary(value=values), point["iteration"])
-
-
-def _as_printed(value):
+def as_printed(value):
     """Six significant digits, as the tutorial's NumPy printed float32s (3.67079, 0.882812)."""
     return "{:.6g}".format(float(value))
 
 
-def _accuracy(sess, g, dataset):
-    if dataset.num_examples == 0:
-        return float("nan")
-    return sess.run(g.accuracy, feed_dict={g.X: dataset.images, g.Y: dataset.labels})
+class TutorialSchedule(object):
+    """The DigitalOcean tutorial's iterations and log line."""
+
+    unit = "iteration"
+
+    def __init__(self, dataset, n_iterations, batch_size, log_every=LOG_EVERY):
+        self.dataset, self.total = dataset, n_iterations
+        self.batch_size, self.log_every = batch_size, log_every
+
+    def batches(self):
+        for _ in range(self.total):
+            yield self.dataset.next_batch(self.batch_size)
+
+    def label(self, step):
+        return "Training"
+
+    @staticmethod
+    def fetches(g):
+        return []
+
+    def after_step(self, sess, g, step, x, y, fetched):
+        """The point to log after ``step``, or None."""
+        if step % self.log_every:
+            return None
+        # print loss and accuracy (per minibatch), keep_prob defaulting to 1.0
+        loss, accuracy = sess.run([g.cross_entropy, g.accuracy], feed_dict={g.X: x, g.Y: y})
+        return {"iteration": step, "loss": float(loss), "accuracy": float(accuracy)}
+
+    @staticmethod
+    def format(point):
+        return "Iteration {} \t| Loss = {} \t| Accuracy = {}".format(
+            point["iteration"], as_printed(point["loss"]), as_printed(point["accuracy"]))
+
+    @staticmethod
+    def final_lines(validation_accuracy, test_accuracy):
+        lines = []
+        if validation_accuracy is not None:
+            lines.append("Validation accuracy: {}".format(as_printed(validation_accuracy)))
+        return lines + ["\nAccuracy on test set: {}".format(as_printed(test_accuracy))]
 
 
-def probabilities_in_chunks(sess, g, images, chunk=1000):
-    """Class probabilities [N, 10], a chunk at a time (a CNN's activations for 10,000
-    images at once would take gigabytes)."""
-    if len(images) == 0:
-        return np.zeros((0, 10), np.float32)
-    return np.concatenate([sess.run(g.probabilities, feed_dict={g.X: images[i:i + chunk]})
-                           for i in range(0, len(images), chunk)])
+class EpochSchedule(object):
+    """The Keras tutorials' shuffled epochs and per-epoch line."""
+
+    unit = "epoch"
+
+    def __init__(self, images, labels, epochs, batch_size, seed=None):
+        self.images, self.labels, self.epochs = images, labels, epochs
+        self.batch_size, self.seed = batch_size, seed
+        self.steps_per_epoch = int(math.ceil(len(images) / float(batch_size)))
+        self.total = epochs * self.steps_per_epoch
+        self._sums = None
+
+    def batches(self):
+        rng = np.random.RandomState(self.seed)
+        for _ in range(self.epochs):
+            order = rng.permutation(len(self.images))
+            for step in range(self.steps_per_epoch):
+                idx = order[step * self.batch_size:(step + 1) * self.batch_size]
+                yield self.images[idx], self.labels[idx]
+
+    def label(self, step):
+        return "Epoch {}/{}".format(step // self.steps_per_epoch + 1, self.epochs)
+
+    @staticmethod
+    def fetches(g):
+        return [g.cross_entropy, g.accuracy]  # while training, dropout on: Keras' figures
+
+    def after_step(self, sess, g, step, x, y, fetched):
+        if step % self.steps_per_epoch == 0:
+            self._sums = [0.0, 0.0, 0.0, time.time()]
+        loss, accuracy = fetched
+        self._sums[0] += len(x)
+        self._sums[1] += float(loss) * len(x)
+        self._sums[2] += float(accuracy) * len(x)
+        if (step + 1) % self.steps_per_epoch:
+            return None
+        seen, loss_sum, correct_sum, start = self._sums
+        return {"epoch": (step + 1) // self.steps_per_epoch, "loss": loss_sum / seen,
+                "accuracy": correct_sum / seen, "seconds": time.time() - start}
+
+    def format(self, point):
+        validation = point.get("validation_accuracy")
+        return ("Epoch {}/{} \t| Loss = {:.4f} \t| Accuracy = {:.4f} \t| Validation accuracy "
+                "= {} \t| {:.1f} s".format(
+                    point["epoch"], self.epochs, point["loss"], point["accuracy"],
+                    "-" if validation is None else "{:.4f}".format(validation),
+                    point["seconds"]))
+
+    @staticmethod
+    def final_lines(validation_accuracy, test_accuracy):
+        return ["\nAccuracy on test set: {}".format(as_printed(test_accuracy))]
 
 
-def keras_style_split(arrays, validation):
-    """Training and validation (images float32 [N, 784] in [0, 1], one-hot labels) as
-    the Keras tutorials had them: all 60,000 training images, validating on the test
-    set ("test"), on the last fraction of the training images (a float, Keras'
-    ``validation_split``), or on nothing (None)."""
-    def prepare(images, labels):
-        return (images.reshape(len(images), -1).astype(np.float32) / np.float32(255),
-                np.eye(10, dtype=np.float32)[labels])
-    train = prepare(arrays["train_images"], arrays["train_labels"])
-    test = prepare(arrays["test_images"], arrays["test_labels"])
-    if validation == "test":
-        return train, test, test
-    if validation:
-        cut = int(len(train[0]) * (1 - validation))
-        return (train[0][:cut], train[1][:cut]), (train[0][cut:], train[1][cut:]), test
-    return train, None, test
-
-
-def train_epochs(arrays, model_dir, name, hparams=None, seed=None, log=print,
-                 progress=None):
-    """Train network ``name`` (not the MLP) with its tutorial's recipe on the uint8
-    ``arrays`` of ``data.load_mnist``; save to ``model_dir``; return the metrics.
-
-    ``hparams`` overrides the recipe (learning_rate, batch_size, epochs,
-    dropout_rate). ``progress``, a stream, gets a progress bar while epochs run.
-    """
-    spec = networks.spec(name)
-    hp = dict(spec.recipe)
+def recipe(name, hparams=None):
+    """Network ``name``'s tutorial recipe with ``hparams`` overriding entries of it."""
+    hp = dict(networks.spec(name).recipe)
     unknown = set(hparams or {}) - set(hp)
     if unknown:
         raise ValueError("unknown hyper-parameters for {}: {}".format(name, sorted(unknown)))
     hp.update(hparams or {})
-    checkpoint.check_writable(model_dir)
-    (x, y), validation, test = keras_style_split(arrays, spec.validation)
-    rng = np.random.RandomState(seed)
-    batch_size = hp["batch_size"]
-    steps = int(math.ceil(len(x) / float(batch_size)))
+    return hp
+
+
+def prepare(name, source, hp, seed=None):
+    """The ``Data`` and schedule network ``name`` trains on, split as its tutorial did.
+
+    ``source`` is the uint8 arrays of ``data.load_mnist``, or for the MLP also the
+    ``Datasets`` of ``input_data.read_data_sets(..., one_hot=True)``.
+    """
+    spec = networks.spec(name)
+    if name == networks.MLP:
+        datasets = source if isinstance(source, input_data.Datasets) else \
+            input_data.from_arrays(source, one_hot=True, seed=seed)
+        validation = datasets.validation
+        data = Data(datasets.train, (validation.images, validation.labels)
+                    if validation.num_examples else None,
+                    (datasets.test.images, datasets.test.labels))
+        return data, TutorialSchedule(datasets.train, hp["n_iterations"], hp["batch_size"])
+    train_pair, validation, test = mnist_data.keras_style_split(source, spec.validation)
+    data = Data(train_pair, validation, test)
+    return data, EpochSchedule(train_pair[0], train_pair[1], hp["epochs"], hp["batch_size"],
+                               seed)
+
+
+def keep_prob(name, hp):
+    """What ``keep_prob`` is fed while training: the MLP's ``dropout`` (a keep
+    probability, as in the tutorial) or 1 - the Keras recipes' ``dropout_rate``."""
+    return hp["dropout"] if name == networks.MLP else 1.0 - hp["dropout_rate"]
+
+
+def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful", seed=None,
+          log=print, log_dir=None, track_validation=None, progress=None, log_every=None,
+          intra_op_threads=0, save=True):
+    """Train network ``name`` on ``source`` (see ``prepare``), save it to ``model_dir``
+    and return the metrics as a dict.
+
+    ``hparams`` overrides the network's recipe. ``log`` receives each output line;
+    ``progress``, a stream, gets a progress bar when it is a terminal. With
+    ``track_validation`` (the default when ``log_dir`` is given, and always for the
+    epoch schedule) every logged point also records the validation accuracy; with
+    ``log_dir`` the points are written as TensorBoard summaries, with the graph.
+    The model directory is checked before training and written only after it.
+    """
+    spec = networks.spec(name)
+    hp = recipe(name, hparams)
+    if save:
+        checkpoint.check_writable(model_dir)
+    data, schedule = prepare(name, source, hp, seed)
+    if log_every:
+        schedule.log_every = log_every
+    if track_validation is None:
+        track_validation = log_dir is not None or isinstance(schedule, EpochSchedule)
+    feed_keep_prob = keep_prob(name, hp)
+
     history = []
     with tf.Graph().as_default():
-        g = networks.build(name, hp, seed=seed)
+        g = networks.build(name, hp, variant=variant, seed=seed)
         saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
-        with tf.Session(config=session_config()) as sess:
+        with tf.Session(config=session.config(intra_op_threads)) as sess:
             sess.run(tf.global_variables_initializer())
-            for epoch in range(1, hp["epochs"] + 1):
-                start, order = time.time(), rng.permutation(len(x))
-                seen = loss_sum = correct_sum = 0.0
-                bar = _ProgressBar(progress, steps, "Epoch {}/{}".format(epoch, hp["epochs"]))
-                for step in range(steps):
-                    idx = order[step * batch_size:(step + 1) * batch_size]
-                    _, loss, accuracy = sess.run(
-                        [g.train_step, g.cross_entropy, g.accuracy],
-                        feed_dict={g.X: x[idx], g.Y: y[idx],
-                                   g.keep_prob: 1.0 - hp["dropout_rate"]})
-                    seen += len(idx)
-                    loss_sum += float(loss) * len(idx)
-                    correct_sum += float(accuracy) * len(idx)
-                    bar.update(step + 1, loss_sum / seen, correct_sum / seen)
-                bar.close()
-                point = {"epoch": epoch, "loss": loss_sum / seen, "accuracy": correct_sum / seen,
-                         "validation_accuracy": _labelled_accuracy(sess, g, validation),
-                         "seconds": time.time() - start}
-                history.append(point)
-                log("Epoch {}/{} \t| Loss = {:.4f} \t| Accuracy = {:.4f} \t| Validation "
-                    "accuracy = {} \t| {:.1f} s".format(
-                        epoch, hp["epochs"], point["loss"], point["accuracy"],
-                        "-" if validation is None else "{:.4f}".format(
-                            point["validation_accuracy"]), point["seconds"]))
-            test_accuracy = _labelled_accuracy(sess, g, test)
-            log("\nAccuracy on test set: {}".format(_as_printed(test_accuracy)))
+            writer = tf.summary.FileWriter(log_dir, sess.graph) if log_dir else None
+            fetches = [g.train_step] + schedule.fetches(g)
+            with bar(progress, total=schedule.total, unit=" steps",
+                     desc=schedule.label(0)) as shown:
+                for step, (x, y) in enumerate(schedule.batches()):
+                    if step and step % 50 == 0:
+                        shown.set_description(schedule.label(step), refresh=False)
+                    fetched = sess.run(fetches, feed_dict={
+                        g.X: x, g.Y: y, g.keep_prob: feed_keep_prob})
+                    shown.update(1)
+                    point = schedule.after_step(sess, g, step, x, y, fetched[1:])
+                    if point is None:
+                        continue
+                    if track_validation:
+                        point["validation_accuracy"] = _accuracy(sess, g, data.validation)
+                    history.append(point)
+                    if writer:
+                        _write_summaries(writer, point, schedule.unit)
+                    shown.clear()
+                    log(schedule.format(point))
+            if writer:
+                writer.close()
+            validation_accuracy = _accuracy(sess, g, data.validation)
+            test_accuracy = _accuracy(sess, g, data.test)
+            for line in schedule.final_lines(validation_accuracy, test_accuracy):
+                log(line)
             log(compare_line(test_accuracy, spec.reported, spec.reported_text))
-            metrics = {"test_accuracy": test_accuracy, "reported_test_accuracy": spec.reported,
-                       "validation": spec.validation, "epoch_history": history}
-            checkpoint.save(sess, saver, model_dir, {
-                "model": name, "variant": None, "hparams": hp, "seed": seed,
-                "metrics": metrics})
+
+            metrics = {
+                "validation_accuracy": validation_accuracy,
+                "test_accuracy": test_accuracy,
+                "reported_test_accuracy": spec.reported,
+                "validation": spec.validation,
+                "history": history,
+            }
+            if save:
+                checkpoint.save(sess, saver, model_dir, {
+                    "model": name, "variant": variant if name == networks.MLP else None,
+                    "hparams": hp, "seed": seed, "metrics": metrics})
     return metrics
 
 
-def _labelled_accuracy(sess, g, pair):
-    if pair is None:
-        return None
-    images, labels = pair
-    predictions = probabilities_in_chunks(sess, g, images).argmax(axis=1)
-    return float(np.mean(predictions == labels.argmax(axis=1)))
+def _accuracy(sess, g, pair):
+    return None if pair is None else session.accuracy(sess, g, *pair)
 
 
-class _ProgressBar(object):
-    """``Epoch 1/5  1200/1875 [==========>        ] loss 0.2301 accuracy 0.9312`` on a
-    terminal, redrawn at most 5 times a second; silent when not on a terminal."""
-
-    def __init__(self, stream, total, label, width=30):
-        self.stream = stream if stream is not None and stream.isatty() else None
-        self.total, self.label, self.width = total, label, width
-        self.last = 0.0
-
-    def update(self, done, loss, accuracy):
-        now = time.time()
-        if self.stream is None or (now - self.last < 0.2 and done < self.total):
-            return
-        self.last = now
-        filled = int(self.width * done / self.total)
-        arrow = ">" if filled < self.width else ""
-        self.stream.write("\r{} {:>{n}}/{} [{}{}{}] loss {:.4f} accuracy {:.4f}".format(
-            self.label, done, self.total, "=" * filled, arrow,
-            " " * (self.width - filled - len(arrow)), loss, accuracy, n=len(str(self.total))))
-        self.stream.flush()
-
-    def close(self):
-        if self.stream is not None:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+def _write_summaries(writer, point, unit):
+    values = [tf.Summary.Value(tag=tag, simple_value=point[key]) for tag, key in (
+        ("minibatch/loss", "loss"), ("minibatch/accuracy", "accuracy"),
+        ("validation/accuracy", "validation_accuracy")) if point.get(key) is not None]
+    writer.add_summary(tf.Summary(value=values), point[unit])

@@ -1,0 +1,71 @@
+"""The README shows what the code does: generated parts, pictures, recorded runs."""
+import json
+import os
+import platform
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import readme  # noqa: E402
+
+from tf1_mnist import report  # noqa: E402
+from tf1_mnist.compat import TF_VERSION  # noqa: E402
+
+
+def test_readme_is_what_the_tool_generates():
+    with open(readme.README) as f:
+        content = f.read()
+    assert readme.generate(content) == content, \
+        "README.md drifted from its sources: run `python tools/readme.py update`"
+    for name in readme.EXAMPLES:  # every recorded example is shown somewhere
+        assert "<!-- example:{}:start -->".format(name) in content or any(
+            e.get("source") == name for e in readme.EXAMPLES.values()), name
+
+
+@pytest.mark.parametrize("directory", readme.report_dirs())
+def test_committed_pictures_are_what_the_code_draws(directory, tmp_path):
+    """Redraw each report's pictures from its report.json: their words (titles, axis
+    labels, legends) must be those committed beside them."""
+    with open(os.path.join(ROOT, directory, "report.json")) as f:
+        result = json.load(f)
+    with open(os.path.join(ROOT, directory, report.TEXTS)) as f:
+        committed = json.load(f)
+    assert report.draw(result, str(tmp_path)) == committed, \
+        "{}: the code now draws other pictures; run `python tools/readme.py update " \
+        "--redraw`".format(directory)
+    with open(os.path.join(ROOT, directory, "report.md")) as f:
+        assert f.read() == report.markdown(result)
+
+
+def test_the_two_stacks_print_the_same_training_log():
+    runs = [readme.load_example(n)["runs"][0] for n in ("train-py36", "train-py311")]
+    assert runs[0]["command"] == runs[1]["command"]
+    assert runs[0]["output"] == runs[1]["output"]
+
+
+def _rerunnable_here():
+    names = []
+    for name, example in readme.EXAMPLES.items():
+        if not example.get("rerun"):
+            continue
+        recorded = readme.load_example(name)
+        if recorded["python"].rsplit(".", 1)[0] == platform.python_version().rsplit(".", 1)[0] \
+                and recorded["tensorflow"] == TF_VERSION:
+            names.append(name)
+    return names or ["(none recorded on this stack)"]
+
+
+@pytest.mark.parametrize("name", _rerunnable_here())
+def test_recorded_example_runs_the_same_today(name, mnist_dir):
+    """Run a recorded example again on the stack that recorded it: same output, but
+    for the seconds."""
+    if name not in readme.EXAMPLES:
+        pytest.skip(name)
+    recorded = readme.load_example(name)["runs"]
+    again = readme.run_example(name, mnist_dir)
+    for old, new in zip(recorded, again):
+        assert readme.mask_times(new["output"]) == readme.mask_times(old["output"]), \
+            old["command"]

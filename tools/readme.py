@@ -1,0 +1,296 @@
+"""The README's example outputs, tables and pictures: generated from recorded runs, never typed.
+
+    python tools/readme.py record NAME    # run example NAME on this stack, keep its output
+    python tools/readme.py update         # rewrite the generated parts of README.md
+    python tools/readme.py update --redraw  # also redraw every report's pictures
+    python tools/readme.py check          # exit 1 if README.md is not what update writes
+
+What ``update`` fills in, between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``:
+
+* ``example:NAME``: the output of a recorded run, ``reports/examples/NAME.json``
+  (the commands, their output, the stack; made by ``record`` in a scratch directory
+  with the real MNIST from $TF1_MNIST_DATA_DIR and the project's test_img.png);
+* ``results``: reports/py36 and reports/py311's report.md (the MLP's variants);
+* ``models``: one table of every network from reports/models-<stack>/*/report.json.
+
+Reports are written by ``tf1-mnist reproduce``; ``--redraw`` draws their pictures again
+from their report.json with the current code (and rewrites report.md and
+pictures.json), so the pictures always come from the code that is committed.
+tests/test_readme.py fails when the README, a picture's words or a recorded
+example's output (rerun on the stack that recorded it) drift from the code.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from tf1_mnist import networks  # noqa: E402
+
+README = os.path.join(ROOT, "README.md")
+EXAMPLES_DIR = "reports/examples"
+RESULTS = ["reports/py36", "reports/py311"]
+MODELS = ["reports/models-py36", "reports/models-py311"]
+
+# name: the commands run one after another in one scratch directory, and which of
+# their outputs the README shows (``show``: indices). ``rerun``: whether a test may
+# run it again and expect the same output (``check`` prints paths of this machine).
+EXAMPLES = {
+    "train-py36": dict(commands=["python -m tf1_mnist train --seed 0",
+                                 "python -m tf1_mnist.predict test_img.png",
+                                 "python -m tf1_mnist predict --raw test_img.png"],
+                       show=[0], rerun=True),
+    "train-py311": dict(commands=["python -m tf1_mnist train --seed 0",
+                                  "python -m tf1_mnist.predict test_img.png",
+                                  "python -m tf1_mnist predict --raw test_img.png"],
+                        show=[0], rerun=True),
+    "predict-py311": dict(source="train-py311", show=[1, 2]),
+    "lenet-py36": dict(commands=["python -m tf1_mnist train --model lenet --epochs 1 --seed 0"],
+                       show=[0], rerun=True),
+    "check-py36": dict(commands=["python -m tf1_mnist check"], show=[0], rerun=False),
+}
+
+TIMES = re.compile(r"\b\d+(\.\d+)? s\b")
+
+
+def mask_times(text):
+    """Output with the seconds masked: the one part of a run that never repeats."""
+    return TIMES.sub("<t> s", text)
+
+
+def stack_name():
+    return "py{}{}".format(*sys.version_info[:2])
+
+
+def run_example(name, data_dir, python=sys.executable):
+    """Run example ``name``'s commands in a scratch directory; return their outputs."""
+    example = EXAMPLES[name]
+    scratch = tempfile.mkdtemp(prefix="tf1-mnist-example-")
+    try:
+        shutil.copy(os.path.join(ROOT, "test_img.png"), scratch)
+        env = dict(os.environ, PYTHONPATH=ROOT, TF1_MNIST_DATA_DIR=os.path.abspath(data_dir))
+        env.pop("TF1_MNIST_MODEL_DIR", None)
+        outputs = []
+        for command in example["commands"]:
+            argv = [python] + command.split()[1:]
+            process = subprocess.Popen(argv, cwd=scratch, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, universal_newlines=True)
+            out, err = process.communicate(timeout=1200)
+            if process.returncode:
+                raise RuntimeError("{} failed ({}): {}".format(command, process.returncode,
+                                                               err.strip()[-500:]))
+            outputs.append({"command": command, "output": out})
+        return outputs
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def record(name, data_dir):
+    from tf1_mnist.compat import TF_VERSION
+
+    if not name.endswith(stack_name()):
+        sys.exit("{} is recorded on {}, this is {}".format(name, name.rsplit("-", 1)[1],
+                                                             stack_name()))
+    runs = run_example(name, data_dir)
+    path = os.path.join(ROOT, EXAMPLES_DIR, name + ".json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"python": platform.python_version(), "tensorflow": TF_VERSION,
+                   "recorded": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "runs": runs}, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print("recorded {} ({})".format(path, ", ".join(r["command"] for r in runs)))
+
+
+def load_example(name):
+    source = EXAMPLES[name].get("source", name)
+    with open(os.path.join(ROOT, EXAMPLES_DIR, source + ".json")) as f:
+        return json.load(f)
+
+
+def example_section(name):
+    recorded = load_example(name)
+    source = EXAMPLES[name].get("source", name)
+    lines = ["<!-- generated by tools/readme.py from {}/{}.json: Python {}, TensorFlow {}, "
+             "{}; do not edit -->".format(EXAMPLES_DIR, source, recorded["python"],
+                                          recorded["tensorflow"], recorded["recorded"]),
+             "```"]
+    shown = [recorded["runs"][i] for i in EXAMPLES[name]["show"]]
+    for run in shown:
+        if len(shown) > 1:
+            lines.append("$ " + run["command"])
+        lines += run["output"].rstrip("\n").split("\n")
+    return lines + ["```"]
+
+
+def results_section():
+    parts = ["<!-- generated by tools/readme.py from {}; do not edit -->".format(
+        ", ".join(d + "/report.md" for d in RESULTS))]
+    for directory in RESULTS:
+        with open(os.path.join(ROOT, directory, "report.md")) as f:
+            text = f.read().strip()
+        parts += ["", re.sub(r"\]\((?!https?:)([^)]+)\)",
+                             lambda m: "](" + directory + "/" + m.group(1) + ")", text)]
+    return parts
+
+
+def _load(path):
+    with open(os.path.join(ROOT, path)) as f:
+        return json.load(f)
+
+
+def _measured(report, group=None):
+    summary = report["summaries"][0] if group is None else [
+        s for s in report["summaries"] if (s["schedule"], s["variant"]) == group][0]
+    stack = report["stack"]
+    seeds = summary["seeds"]
+    text = "{:.4f}".format(summary["mean"])
+    if summary["runs"] > 1:
+        text += " ± {:.4f}".format(summary["std"])
+    return text + " (seed{} {}; Py {}, TF {})".format(
+        "s" if len(seeds) > 1 else "", "{}-{}".format(seeds[0], seeds[-1]) if len(seeds) > 1
+        else seeds[0], stack["python"], stack["tensorflow"])
+
+
+def _epoch_seconds(report):
+    seconds = [p["seconds"] for r in report["runs"] for p in r["history"] if "seconds" in p]
+    return statistics.median(seconds) if seconds else None
+
+
+def models_section():
+    rows = ["<!-- generated by tools/readme.py from {}/*/report.json, {}/*/report.json and "
+            "{}; do not edit -->".format(MODELS[0], MODELS[1],
+                                         ", ".join(d + "/report.json" for d in RESULTS)),
+            "", "| --model | tutorial | parameters | recipe | reported | measured here: test "
+            "accuracy, mean ± sd | seconds per epoch, 2 cores (Py 3.6 / 3.11) |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, spec in networks.SPECS.items():
+        measured, seconds = [], []
+        for stack_dir, results_dir in zip(MODELS, RESULTS):
+            if name == networks.MLP:
+                path = os.path.join(results_dir, "report.json")
+                if os.path.exists(os.path.join(ROOT, path)):
+                    report = _load(path)
+                    measured.append(_measured(report, ("tutorial", "faithful")))
+                    runs = [r for r in report["runs"] if r["variant"] == "faithful"
+                            and r["schedule"] == "tutorial"]
+                    seconds.append(statistics.median(r["seconds"] for r in runs) * 55000 /
+                                   (1000 * 128.0))
+                continue
+            path = os.path.join(stack_dir, name, "report.json")
+            if os.path.exists(os.path.join(ROOT, path)):
+                report = _load(path)
+                measured.append(_measured(report))
+                seconds.append(_epoch_seconds(report))
+        recipe = spec.recipe
+        if name == networks.MLP:
+            recipe_text = "Adam 1e-4, batch 128, 1000 iterations (2.3 epochs)"
+        else:
+            recipe_text = "Adam {:g}, batch {}, {} epochs{}".format(
+                recipe["learning_rate"], recipe["batch_size"], recipe["epochs"],
+                ", dropout {:g}".format(recipe["dropout_rate"]) if recipe["dropout_rate"]
+                else "")
+        rows.append("| `{}` | {} {} | {:,} | {} | {} | {} | {} |".format(
+            name, spec.tutorial, spec.title.split(":")[-1].strip(), spec.parameters,
+            recipe_text, spec.reported_text, "<br>".join(measured) or "not measured yet",
+            " / ".join("{:.1f}".format(s) for s in seconds if s is not None) or "-"))
+    return rows
+
+
+def report_dirs():
+    """Every committed report directory (one report.json each)."""
+    found = list(RESULTS)
+    for models in MODELS:
+        found += sorted(os.path.join(models, n) for n in os.listdir(os.path.join(ROOT, models)))
+    return [d for d in found if os.path.exists(os.path.join(ROOT, d, "report.json"))]
+
+
+def redraw(directory):
+    """Rewrite a report's pictures, pictures.json and report.md from its report.json."""
+    from tf1_mnist import report
+
+    path = os.path.join(ROOT, directory)
+    report.write(path, _upgrade(_load(os.path.join(directory, "report.json"))))
+
+
+def _upgrade(old):
+    """A report.json written before the current format, in the current one: the runs
+    are kept as they were measured; the summaries are computed again from them."""
+    from tf1_mnist import report
+
+    stack = dict(old["stack"])
+    stack.setdefault("model", networks.MLP)
+    stack.setdefault("jobs", 1)
+    spec = networks.spec(stack["model"])
+    stack.setdefault("reported", spec.reported)
+    stack.setdefault("reported_text", spec.reported_text)
+    summaries = []
+    for (schedule, variant), rs in report.groups(old["runs"]).items():
+        summaries.append(dict(schedule=schedule, variant=variant,
+                              seeds=[r["seed"] for r in rs], n_iterations=rs[0]["n_iterations"],
+                              seconds=round(sum(r["seconds"] for r in rs), 1),
+                              **report.summarize([r["test_accuracy"] for r in rs],
+                                                 stack["reported"])))
+    return {"stack": stack, "summaries": summaries, "runs": old["runs"]}
+
+
+def replace(content, name, lines):
+    start, end = "<!-- {}:start -->".format(name), "<!-- {}:end -->".format(name)
+    if start not in content or end not in content:
+        sys.exit("README.md: no {} ... {} markers to replace".format(start, end))
+    before, rest = content.split(start, 1)
+    return before + "\n".join([start] + lines + [end]) + rest.split(end, 1)[1]
+
+
+def generate(content):
+    """README.md's text with every generated part written afresh."""
+    for name in EXAMPLES:
+        if "<!-- example:{}:start -->".format(name) in content:
+            content = replace(content, "example:" + name, example_section(name))
+    content = replace(content, "results", results_section() + [""])
+    return replace(content, "models", models_section())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    commands = parser.add_subparsers(dest="command")
+    rec = commands.add_parser("record", help="run an example and keep its output")
+    rec.add_argument("name", choices=sorted(n for n in EXAMPLES if "commands" in EXAMPLES[n]))
+    rec.add_argument("--data-dir", default=os.environ.get("TF1_MNIST_DATA_DIR", "MNIST_data"),
+                     help="the real MNIST")
+    upd = commands.add_parser("update", help="rewrite the generated parts of README.md")
+    upd.add_argument("--redraw", action="store_true", help="also redraw every report")
+    commands.add_parser("check", help="exit 1 if README.md is not what update writes")
+    args = parser.parse_args()
+    if args.command == "record":
+        record(args.name, args.data_dir)
+    elif args.command == "update":
+        if args.redraw:
+            for directory in report_dirs():
+                redraw(directory)
+        with open(README) as f:
+            content = generate(f.read())
+        with open(README + ".part", "w") as f:
+            f.write(content)
+        os.replace(README + ".part", README)
+    elif args.command == "check":
+        with open(README) as f:
+            current = f.read()
+        if generate(current) != current:
+            sys.exit("README.md differs from what tools/readme.py update writes")
+    else:
+        parser.print_help()
+
+
+if __name__ == "__main__":
+    main()
