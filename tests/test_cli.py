@@ -109,17 +109,20 @@ def test_interrupted_save_keeps_the_previous_model(tmp_path):
         saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            checkpoint.save(sess, saver, model_dir, {"model": "do-mlp",
-                                                     "hparams": {}, "run": 1})
+            with checkpoint.Lock(model_dir):
+                checkpoint.save(sess, saver, model_dir, {"model": "do-mlp",
+                                                         "hparams": model.DEFAULT_HPARAMS,
+                                                         "run": 1})
             before = sorted(os.listdir(model_dir))
 
             class Interrupted(object):
-                def save(self, sess, prefix, write_meta_graph):
-                    saver.save(sess, prefix, write_meta_graph=write_meta_graph)
+                def save(self, sess, prefix, **options):
+                    saver.save(sess, prefix, **options)
                     raise KeyboardInterrupt  # e.g. Ctrl-C after the data file
             with pytest.raises(KeyboardInterrupt):
-                checkpoint.save(sess, Interrupted(), model_dir, {"model": "do-mlp",
-                                                                 "hparams": {}, "run": 2})
+                with checkpoint.Lock(model_dir):
+                    checkpoint.save(sess, Interrupted(), model_dir, {
+                        "model": "do-mlp", "hparams": model.DEFAULT_HPARAMS, "run": 2})
     assert sorted(os.listdir(model_dir)) == before
     assert checkpoint.load_description(model_dir)["run"] == 1
     assert g.train_step is None

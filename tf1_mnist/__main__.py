@@ -1,6 +1,9 @@
 """``python -m tf1_mnist ...``: the same as the ``tf1-mnist`` command."""
 import sys
 
-from tf1_mnist.cli import main
+try:
+    from tf1_mnist.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python was still importing
+    sys.exit(130)
 
 sys.exit(main())

@@ -3,24 +3,35 @@
 ``model.json`` holds everything needed to rebuild the graph without training flags
 (network name, variant, hyper-parameters), the seed, the metrics of the run, the
 stack it was trained on, and the name of its checkpoint. It is written last,
-atomically, so it is the commit point: an interrupted save leaves the previous model
-as it was. The directory itself is never renamed, so it may be a mount point (a
-Docker volume).
+durably (``files.write_file``), so it is the commit point: an interrupted save
+leaves the previous model as it was. The directory itself is never renamed, so it
+may be a mount point (a Docker volume).
+
+A training holds ``.lock`` in the directory (``fcntl.flock``) from its first check
+to its commit, so a second training into the same directory stops at once, naming
+the first (or waits for it). Under the lock, cleanup removes the checkpoint the new
+one replaces, files that dead runs left (temporaries, unreferenced checkpoint files),
+and nothing else.
 """
-import glob
+import errno
+import fcntl
 import json
+import math
 import os
 import platform
+import re
 import time
 import uuid
 
-from tf1_mnist import files
-from tf1_mnist.errors import UserError
+from tf1_mnist import files, hparams as tutorial_hparams
+from tf1_mnist.errors import UserError, check_interrupted
 
 DEFAULT_MODEL_DIR = "model"
 MODEL_DIR_ENV = "TF1_MNIST_MODEL_DIR"
 DESCRIPTION = "model.json"
+LOCK = ".lock"
 _PREFIX = "ckpt-"
+_CHECKPOINT_NAME = re.compile(r"^ckpt-[0-9A-Za-z_-]+$")
 TRAIN_HINT = "train first with `python -m tf1_mnist train`"
 RETRAIN_HINT = "train again with `python -m tf1_mnist train`"
 
@@ -38,59 +49,177 @@ def check_writable(model_dir):
     """
     files.check_writable_dir(model_dir, "model", "--model-dir")
     if os.path.isdir(model_dir):
-        others = [n for n in os.listdir(model_dir)
-                  if n != DESCRIPTION and not n.startswith((_PREFIX, "checkpoint", "."))]
-        if others and not os.path.exists(os.path.join(model_dir, DESCRIPTION)):
+        try:
+            names = os.listdir(model_dir)
+        except OSError as exc:
+            raise UserError("{}: cannot list it ({}); choose another --model-dir".format(
+                model_dir, exc.strerror or exc))
+        others = [n for n in names if n != DESCRIPTION and not n.startswith((_PREFIX, "."))]
+        if others and DESCRIPTION not in names:
             raise UserError("{}: is not empty and holds no tf1-mnist model (found {}); "
                             "choose another --model-dir".format(model_dir, others[0]))
 
 
-def save(sess, saver, model_dir, description):
-    """Save the session's variables and ``description`` (a dict) into ``model_dir``.
+class Lock(object):
+    """The model directory's lock, held while a training may write there.
 
-    Order: checkpoint files under a new name, then ``model.json`` via a temporary
-    file and an atomic rename, then the previous checkpoint's files are removed.
+    Creates the directory if needed, and on release removes it again if the run
+    created it and saved nothing (a failed run leaves no empty model directory).
     """
-    check_writable(model_dir)
-    try:
-        os.makedirs(model_dir, exist_ok=True)
-    except OSError as exc:
-        raise UserError("{}: cannot create it ({}); choose another --model-dir"
-                        .format(model_dir, exc.strerror or exc))
-    # Unique even for two saves within a second: cleanup must never hit the old model.
+
+    def __init__(self, model_dir, wait=False):
+        self.model_dir, self.wait = model_dir, wait
+        self.created = False
+        self.fd = None
+
+    def __enter__(self):
+        check_writable(self.model_dir)
+        if not os.path.isdir(self.model_dir):
+            try:
+                os.makedirs(self.model_dir)
+            except OSError as exc:
+                raise UserError("{}: cannot create it ({}); choose another --model-dir"
+                                .format(self.model_dir, exc.strerror or exc))
+            self.created = True
+        path = os.path.join(self.model_dir, LOCK)
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, files.file_mode())
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            holder = _read_quietly(path).strip() or "another process"
+            self._close()
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise UserError("{}: another training is writing this model directory ({}); "
+                                "wait for it to finish (or pass --wait), or choose another "
+                                "--model-dir".format(self.model_dir, holder))
+            raise UserError("{}: cannot lock it ({}); choose another --model-dir".format(
+                self.model_dir, exc.strerror or exc))
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, "pid {} on {}, started {}".format(
+            os.getpid(), platform.node() or "this machine",
+            time.strftime("%Y-%m-%d %H:%M:%S")).encode("utf-8"))
+        _remove_stale(self.model_dir)
+        return self
+
+    def __exit__(self, *exc):
+        if self.created and not os.path.exists(os.path.join(self.model_dir, DESCRIPTION)):
+            _remove_quietly(os.path.join(self.model_dir, LOCK))
+            try:
+                os.rmdir(self.model_dir)
+            except OSError:
+                pass
+        self._close()
+
+    def _close(self):
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the flock
+            self.fd = None
+
+
+def save(sess, saver, model_dir, description):
+    """Save the session's variables and ``description`` (a dict) into ``model_dir``,
+    which the caller holds the ``Lock`` of.
+
+    Order: checkpoint files under a new name, then ``model.json`` (the commit), then
+    the replaced checkpoint's files are removed. A failure before the commit removes
+    this save's files and leaves the previous model as it was.
+    """
+    from tf1_mnist.compat import tf
+
+    previous = _committed_checkpoint(model_dir)
+    # Unique even for two saves within a second.
     name = "{}{}-{}".format(_PREFIX, time.strftime("%Y%m%d-%H%M%S"), uuid.uuid4().hex[:8])
-    prefix = os.path.join(model_dir, name)
     committed = False
     try:
-        saver.save(sess, prefix, write_meta_graph=False)
+        try:
+            saver.save(sess, os.path.join(model_dir, name), write_meta_graph=False,
+                       write_state=False)
+        except (tf.errors.OpError, OSError) as exc:
+            raise UserError("{}: cannot save the checkpoint ({}); free some space or choose "
+                            "another --model-dir (the previous model is unchanged)".format(
+                                model_dir, _first_line(exc)))
+        for path in _files_of(model_dir, name):
+            os.chmod(path, files.file_mode())
+        check_interrupted()  # a Ctrl-C that a library swallowed still stops the commit
         description = dict(description, checkpoint=name, trained_with=stack())
         files.write_file(os.path.join(model_dir, DESCRIPTION),
                          json.dumps(description, indent=2, sort_keys=True) + "\n",
-                         what="model description", fix="choose another --model-dir")
+                         what="model description", fix="free some space or choose another "
+                         "--model-dir (the previous model is unchanged)")
         committed = True
     finally:
-        _remove_checkpoints(model_dir, keep=name if committed else None,
-                            only=None if committed else name)
+        for path in _files_of(model_dir, previous if committed else name):
+            _remove_quietly(path)
+        files.fsync_dir(model_dir)
 
 
 def load_description(model_dir):
-    """The parsed ``model.json``; UserError when there is no (complete) model."""
+    """The parsed and checked ``model.json``; UserError, one line, for anything that
+    would keep the model from being rebuilt and restored."""
     path = os.path.join(model_dir, DESCRIPTION)
-    if not os.path.isfile(path):
+    if not os.path.exists(path):
         raise UserError("no trained model in {} ({} not found); {}".format(
             model_dir, DESCRIPTION, TRAIN_HINT))
+    if not os.path.isfile(path):
+        raise UserError("{}: is not a file; {}".format(path, RETRAIN_HINT))
     try:
         with open(path) as f:
             description = json.load(f)
-        missing = [k for k in ("checkpoint", "hparams", "model") if k not in description]
-    except (OSError, ValueError, TypeError) as exc:
-        raise UserError("{}: unreadable model description ({}); {}".format(path, exc, RETRAIN_HINT))
-    if missing:
-        raise UserError("{}: lacks {}; {}".format(path, ", ".join(missing), RETRAIN_HINT))
-    if not os.path.isfile(os.path.join(model_dir, description["checkpoint"] + ".index")):
-        raise UserError("{}: checkpoint {} is missing; {}".format(
-            model_dir, description["checkpoint"], RETRAIN_HINT))
+    except OSError as exc:
+        raise UserError("{}: cannot read it ({}); make it readable (chmod a+r) or choose "
+                        "another --model-dir".format(path, exc.strerror or exc))
+    except ValueError as exc:
+        raise UserError("{}: not valid JSON ({}); {}".format(path, _first_line(exc),
+                                                             RETRAIN_HINT))
+    problem = _problem(description)
+    if problem:
+        raise UserError("{}: {}; {}".format(path, problem, RETRAIN_HINT))
+    for ending in (".index", ".data-00000-of-00001"):
+        if not os.path.isfile(os.path.join(model_dir, description["checkpoint"] + ending)):
+            raise UserError("{}: checkpoint {} is missing ({} not found); {}".format(
+                model_dir, description["checkpoint"], description["checkpoint"] + ending,
+                RETRAIN_HINT))
     return description
+
+
+def _problem(d):
+    """What is wrong with a parsed ``model.json``, or None."""
+    from tf1_mnist import networks
+
+    if not isinstance(d, dict):
+        return "holds a JSON {}, not an object".format(type(d).__name__)
+    for key in ("model", "hparams", "checkpoint"):
+        if key not in d:
+            return "lacks {!r}".format(key)
+    if d["model"] not in networks.SPECS:
+        return "names an unknown model {!r}".format(d["model"])
+    variant = d.get("variant")
+    if d["model"] == networks.MLP and variant is not None \
+            and variant not in tutorial_hparams.VARIANTS:
+        return "names an unknown variant {!r}".format(variant)
+    if not isinstance(d["checkpoint"], str) or not _CHECKPOINT_NAME.match(d["checkpoint"]):
+        return "'checkpoint' is {!r}, not a checkpoint name".format(d["checkpoint"])
+    hp = d["hparams"]
+    if not isinstance(hp, dict):
+        return "'hparams' is not an object"
+    for key, default in networks.SPECS[d["model"]].recipe.items():
+        if key not in hp:
+            return "hparams lacks {!r}".format(key)
+        value = hp[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            return "hparams {!r} is {!r}, not a number".format(key, value)
+        if isinstance(default, int) and not isinstance(value, int):
+            return "hparams {!r} is {!r}, not a whole number".format(key, value)
+        low_ok = value >= 0 if key == "dropout_rate" else value > 0
+        high_ok = value <= 1 if key == "dropout" else value < 1 if key == "dropout_rate" \
+            else True
+        if not (low_ok and high_ok):
+            return "hparams {!r} is {!r}, out of range".format(key, value)
+    if d["model"] == networks.MLP and (hp["n_input"], hp["n_output"]) != (784, 10):
+        return "hparams n_input/n_output are {}/{}, MNIST's are 784/10".format(
+            hp["n_input"], hp["n_output"])
+    return None
 
 
 def restore(sess, saver, model_dir, description):
@@ -100,9 +229,8 @@ def restore(sess, saver, model_dir, description):
     try:
         saver.restore(sess, os.path.join(model_dir, description["checkpoint"]))
     except (tf.errors.OpError, ValueError) as exc:
-        first_line = str(getattr(exc, "message", exc)).strip().splitlines()[0]
         raise UserError("{}: the checkpoint is damaged or does not match model.json ({}); {}"
-                        .format(model_dir, first_line[:200], RETRAIN_HINT))
+                        .format(model_dir, _first_line(exc)[:200], RETRAIN_HINT))
 
 
 def stack():
@@ -112,9 +240,58 @@ def stack():
     return {"python": platform.python_version(), "tensorflow": TF_VERSION}
 
 
-def _remove_checkpoints(model_dir, keep=None, only=None):
-    """Delete checkpoint files: all but ``keep``'s, or only ``only``'s."""
-    for path in glob.glob(os.path.join(model_dir, _PREFIX + "*")):
-        name = os.path.basename(path).split(".")[0]
-        if (only is not None and name == only) or (only is None and name != keep):
-            os.remove(path)
+def _first_line(exc):
+    text = str(getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc)
+    return (text.strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _committed_checkpoint(model_dir):
+    try:
+        with open(os.path.join(model_dir, DESCRIPTION)) as f:
+            name = json.load(f).get("checkpoint")
+        return name if isinstance(name, str) and _CHECKPOINT_NAME.match(name) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _files_of(model_dir, name):
+    """The regular files of checkpoint ``name`` (``name.index``, ``name.data-*``, and
+    TF's temporaries for them)."""
+    if not name:
+        return []
+    try:
+        names = os.listdir(model_dir)
+    except OSError:
+        return []
+    paths = [os.path.join(model_dir, n) for n in names
+             if n.startswith(name + ".") or n == name]
+    return [p for p in paths if os.path.isfile(p) and not os.path.islink(p)]
+
+
+def _remove_stale(model_dir):
+    """Under the lock no other run writes here: temporaries (``.*.part``) and checkpoint
+    files that model.json does not name are what dead runs left behind."""
+    keep = _committed_checkpoint(model_dir)
+    for n in os.listdir(model_dir):
+        path = os.path.join(model_dir, n)
+        if not os.path.isfile(path) or os.path.islink(path):
+            continue  # a directory named ckpt-... is someone's, not ours
+        stale_temporary = n.startswith(".") and n.endswith(files.PART)
+        orphan = n.startswith(_PREFIX) and n.split(".")[0] != keep
+        if stale_temporary or orphan:
+            _remove_quietly(path)
+
+
+def _read_quietly(path):
+    try:
+        with open(path) as f:
+            return f.read(200)
+    except OSError:
+        return ""
+
+
+def _remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass

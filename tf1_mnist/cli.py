@@ -120,6 +120,9 @@ def build_parser():
                        help="seed for weights, dropout and batch order (default: random)")
     _add_data_dir(train)
     _add_model_dir(train, "where the model is saved")
+    train.add_argument("--wait", action="store_true",
+                       help="if another training is writing the model directory, wait for "
+                            "it instead of stopping")
     train.add_argument("--log-dir", default=None,
                        help="write TensorBoard summaries (minibatch loss and accuracy, "
                             "validation accuracy, the graph) here; watching does not "
@@ -222,7 +225,7 @@ def cmd_train(args):
     train(arrays, model_dir, name=args.model, hparams=hp,
           variant=given.get("variant", "faithful"), seed=args.seed,
           log=lambda line: print(line, flush=True), log_dir=args.log_dir,
-          progress=sys.stderr)
+          progress=sys.stderr, wait=args.wait)
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 
@@ -256,8 +259,9 @@ def cmd_evaluate(args):
 def cmd_reproduce(args):
     import time
 
-    from tf1_mnist import data, hparams, report, reproduce
+    from tf1_mnist import data, files, hparams, report, reproduce
 
+    files.check_writable_dir(args.out, "report", "--out")
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     unknown = [v for v in variants if v not in hparams.VARIANTS]
     if unknown or not variants:
@@ -314,21 +318,41 @@ def cmd_download(args):
     return 0
 
 
+def _on_sigint(signum, frame):
+    from tf1_mnist.errors import note_interrupt
+
+    note_interrupt()
+    raise KeyboardInterrupt
+
+
+def _error(message):
+    # One line, whatever the message holds (a file name may contain a newline).
+    print("error: {}".format(str(message).replace("\r", "\\r").replace("\n", "\\n")),
+          file=sys.stderr)
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
+    import signal
+
+    from tf1_mnist.errors import check_interrupted
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
-        argv = ["train"] + argv  # no command: train, as `docker run tf1-mnist` does
-    args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        parser = build_parser()
+        if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+            argv = ["train"] + argv  # no command: train, as `docker run tf1-mnist` does
+        args = parser.parse_args(argv)
+        status = args.func(args)
+        check_interrupted()
+        return status
     except UserError as exc:
-        print("error: {}".format(exc), file=sys.stderr)
+        _error(exc)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was saved, the previous model (if any) is "
-              "unchanged", file=sys.stderr)
+        _error("interrupted; nothing was saved, the previous model (if any) is unchanged")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`tf1-mnist evaluate | head`): stop quietly, and keep

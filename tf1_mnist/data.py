@@ -16,6 +16,7 @@ import zlib
 
 import numpy as np
 
+from tf1_mnist import files
 from tf1_mnist.errors import UserError
 
 DEFAULT_DATA_DIR = "MNIST_data"
@@ -208,24 +209,29 @@ def missing_files(data_dir):
 def ensure_files(data_dir, mirrors=MIRRORS, checksums=SHA256, out=sys.stderr):
     """Download whichever of the four files ``data_dir`` lacks.
 
-    Each file goes to a temporary name in ``data_dir`` and is renamed to its final
-    ``.gz`` name only after its decompressed bytes matched ``checksums``; a failed
-    or interrupted download leaves nothing behind. Without any reachable mirror this
-    raises one UserError naming the missing files and where to put them.
+    Each file goes to a temporary name in ``data_dir`` and is moved to its final
+    ``.gz`` name (``files``' durable way, mode 0644) only after its decompressed bytes
+    matched ``checksums``; a failed or interrupted download leaves nothing behind, not
+    even the directories it created. Without any reachable mirror this raises one
+    UserError naming the missing files and where to put them.
     """
     missing = missing_files(data_dir)
     if not missing:
         return
-    try:
-        os.makedirs(data_dir, exist_ok=True)
-    except OSError as exc:
-        raise UserError("{}: cannot create the data directory ({}); choose another with "
-                        "--data-dir".format(data_dir, exc.strerror or exc))
+    created = _make_dirs(data_dir)
     failures = []
-    for name in missing:
-        error = _download_one(data_dir, name, mirrors, checksums, out)
-        if error:
-            failures.append((name, error))
+    try:
+        for name in missing:
+            error = _download_one(data_dir, name, mirrors, checksums, out)
+            if error:
+                failures.append((name, error))
+    finally:
+        if failures or sys.exc_info()[0] is not None:
+            for directory in reversed(created):
+                try:
+                    os.rmdir(directory)  # only if empty: never a downloaded file
+                except OSError:
+                    break
     if failures:
         names = ", ".join(name + ".gz" for name, _ in failures)
         raise UserError("could not download {} ({}); download them from {} (or copy them "
@@ -235,20 +241,42 @@ def ensure_files(data_dir, mirrors=MIRRORS, checksums=SHA256, out=sys.stderr):
                                 data_dir.rstrip("/"), DATA_DIR_ENV))
 
 
+def _make_dirs(data_dir):
+    """Create ``data_dir`` and missing parents; return the ones created, outermost first."""
+    created, path = [], os.path.abspath(data_dir)
+    while not os.path.exists(path):
+        created.insert(0, path)
+        path = os.path.dirname(path)
+    try:
+        os.makedirs(data_dir, exist_ok=True)
+    except OSError as exc:
+        raise UserError("{}: cannot create the data directory ({}); choose another with "
+                        "--data-dir".format(data_dir, exc.strerror or exc))
+    return created
+
+
 def _download_one(data_dir, name, mirrors, checksums, out):
     """Try each mirror in turn; return None on success, else the last error as text."""
     error = "no mirror configured"
     for mirror in mirrors:
         url = mirror + name + ".gz"
-        fd, tmp = tempfile.mkstemp(prefix="." + name + ".", suffix=".part", dir=data_dir)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix="." + name + ".", suffix=files.PART,
+                                       dir=data_dir)
+        except OSError as exc:
+            return "cannot write into {} ({})".format(data_dir, exc.strerror or exc)
         try:
             with os.fdopen(fd, "wb") as f:
                 _fetch(url, f, name + ".gz", out)
+                f.flush()
+                os.fsync(f.fileno())
             data = read_bytes(tmp)
             if checksums is not None and sha256_hex(data) != checksums[name]:
                 error = "{} served a file whose SHA-256 does not match MNIST's".format(url)
                 continue
+            os.chmod(tmp, files.file_mode())
             os.replace(tmp, os.path.join(data_dir, name + ".gz"))
+            files.fsync_dir(data_dir)
             return None
         except UserError as exc:
             error = "{}: {}".format(url, exc)

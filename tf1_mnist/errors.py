@@ -1,4 +1,5 @@
-"""The one exception type the command line turns into a one-line message."""
+"""The one exception type the command line turns into a one-line message, and the
+record of a Ctrl-C that some library might have swallowed."""
 
 
 class UserError(Exception):
@@ -7,3 +8,18 @@ class UserError(Exception):
     The command line prints ``error: <message>`` and exits non-zero instead of
     showing a traceback. Library callers can catch it like any exception.
     """
+
+
+_interrupted = []
+
+
+def note_interrupt():
+    """Remember a SIGINT (the command line's handler calls this before raising)."""
+    _interrupted.append(True)
+
+
+def check_interrupted():
+    """Raise KeyboardInterrupt if a Ctrl-C arrived, even one whose KeyboardInterrupt a
+    library's bare ``except`` swallowed: the commit points call this."""
+    if _interrupted:
+        raise KeyboardInterrupt

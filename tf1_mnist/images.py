@@ -7,6 +7,10 @@ to its bounding box, scaled so its longer side is 20 px, centred by centre of ma
 in 28x28, in [0, 1]. ``raw_tutorial_input`` is what the tutorial fed instead.
 No TensorFlow here.
 """
+import os
+import stat
+import warnings
+
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -16,28 +20,56 @@ SIDE = 28
 BOX = 20
 # Photos are shrunk to this first: the digit ends up 20 px anyway.
 WORKING_SIZE = 512
+# Refused from the header: decoding more takes seconds and gigabytes (Pillow itself
+# warns from 89 megapixels). A 108-megapixel phone photo still passes.
+MAX_PIXELS = 120 * 10 ** 6
 # Ink must stand out from the background by this much (of the 0-1 range).
 MIN_CONTRAST = 0.15
 
 
 def _open(path):
-    """The PIL image at ``path``, fully read; UserError for anything that is not one."""
+    """The PIL image at ``path``, fully read and EXIF-upright; UserError for anything
+    that is not one. Only regular files are opened (a FIFO would block forever), and
+    an image is refused from its header when it is too large to decode quickly."""
     try:
-        image = Image.open(path)
-        image.load()
-        return image
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise UserError("{}: no such file; check the path".format(path))
-    except IsADirectoryError:
+    except OSError as exc:
+        raise UserError("{}: cannot read it ({}); check the path and permissions".format(
+            path, exc.strerror or exc))
+    if stat.S_ISDIR(mode):
         raise UserError("{}: is a directory, not an image file".format(path))
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    if not stat.S_ISREG(mode):
+        raise UserError("{}: is not a regular file (a pipe, device or socket); give an "
+                        "image file".format(path))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise UserError("{}: {}x{} pixels is more than the {} megapixels accepted; "
+                                "shrink the image first".format(path, width, height,
+                                                                MAX_PIXELS // 10 ** 6))
+            image.load()
+    except UserError:
+        raise
+    except PermissionError as exc:
+        raise UserError("{}: cannot read it ({}); check its permissions".format(
+            path, exc.strerror))
+    except Exception as exc:  # Pillow's decoders fail in many ways on damaged files
         raise UserError("{}: not a readable image ({}); give a PNG, JPEG or BMP file"
-                        .format(path, str(exc).split("\n")[0][:120]))
+                        .format(path, (str(exc).split("\n")[0] or type(exc).__name__)[:120]))
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # Pillow 8.4 fails on some TIFF tags: use the image as stored
+        return image
 
 
 def open_image(path):
     """The image at ``path`` as grayscale float64 in [0, 1] (0 black), EXIF-upright."""
-    gray = _to_gray(ImageOps.exif_transpose(_open(path)))
+    gray = _to_gray(_open(path), path)
     height, width = gray.shape
     if max(height, width) > WORKING_SIZE:
         gray = resize(gray, float(WORKING_SIZE) / max(height, width), Image.BILINEAR)
@@ -52,12 +84,24 @@ def resize(gray, scale, resample):
     return np.clip(np.asarray(resized, dtype=np.float64), 0.0, 1.0)
 
 
-def _to_gray(image):
-    """Grayscale in [0, 1], with transparency flattened onto a contrasting background."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+def _to_gray(image, name="image"):
+    """Grayscale in [0, 1], with transparency flattened onto a contrasting background.
+
+    Every mode Pillow opens gives the same answer on both stacks: integer images
+    (``I``, ``I;16``: which one a 16-bit PNG opens as depends on the Pillow version)
+    are 16-bit if any value exceeds 255, else 8-bit; float images are in [0, 1] if
+    no value exceeds 1; LAB uses its lightness channel.
+    """
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
         values = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I;16") or values.max() > 255 else 255.0
-        return np.clip(values / top, 0.0, 1.0)
+        if not np.all(np.isfinite(values)):
+            raise UserError("{}: has NaN or infinite pixel values, so no digit found; "
+                            "save the image with ordinary pixel values".format(name))
+        top = values.max() if values.size else 0.0
+        scale = 1.0 if image.mode == "F" and top <= 1.0 else 255.0 if top <= 255 else 65535.0
+        return np.clip(values / scale, 0.0, 1.0)
+    if image.mode == "LAB":
+        return np.asarray(image.getchannel(0), dtype=np.float64) / 255.0
     if image.mode == "P":
         image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
@@ -73,7 +117,18 @@ def _to_gray(image):
         ink_is_dark = np.average(gray, weights=alpha) < 0.5
         background = 1.0 if ink_is_dark else 0.0
         return alpha * gray + (1.0 - alpha) * background
-    return np.asarray(image.convert("L"), dtype=np.float64) / 255.0
+    return np.asarray(_luma(image, name), dtype=np.float64) / 255.0
+
+
+def _luma(image, name):
+    """``image.convert("L")``, or a one-line error for a mode Pillow cannot convert."""
+    try:
+        return image.convert("L")
+    except (ValueError, OSError) as exc:
+        if image.mode == "LAB":
+            return image.getchannel(0)
+        raise UserError("{}: its colour mode {} cannot be read as grayscale ({}); save it "
+                        "as an ordinary PNG".format(name, image.mode, exc))
 
 
 def preprocess(gray, name="image"):
@@ -125,7 +180,11 @@ def raw_tutorial_input(path):
     if image.size != (SIDE, SIDE):
         raise UserError("{}: --raw feeds the image unchanged and needs 28x28 pixels, this "
                         "one is {}x{}; drop --raw to preprocess it".format(path, *image.size))
-    return np.invert(np.asarray(image.convert("L"))).ravel().astype(np.float32)
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        luma = np.uint8(np.round(_to_gray(image, path) * 255))
+    else:
+        luma = np.asarray(_luma(image, path))
+    return np.invert(luma).ravel().astype(np.float32)
 
 
 def load_input(path, raw=False):

@@ -118,10 +118,11 @@ class DataSet(object):
 
 def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
                    reshape=True, validation_size=5000, seed=None,
-                   source_url=DEFAULT_SOURCE_URL, checksums=mnist_data.SHA256):
+                   source_url=None, checksums=mnist_data.SHA256):
     """MNIST as ``Datasets(train, validation, test)``, downloading missing files.
 
-    ``source_url`` is tried first, then the fallback mirror. ``checksums`` (an
+    ``source_url`` (default: ``DEFAULT_SOURCE_URL``, read when called) is tried first,
+    then the other mirrors. ``checksums`` (an
     addition to TF's signature) is the table of decompressed SHA-256s to verify
     against; None skips that check, for IDX files that are not MNIST itself.
     """

@@ -23,8 +23,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from tf1_mnist import checkpoint, data as mnist_data, input_data, networks, session
+from tf1_mnist import checkpoint, data as mnist_data, files, input_data, networks, session
 from tf1_mnist.compat import tf
+from tf1_mnist.errors import UserError, check_interrupted
 from tf1_mnist.progress import bar
 
 LOG_EVERY = 100
@@ -191,7 +192,7 @@ def keep_prob(name, hp):
 
 def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful", seed=None,
           log=print, log_dir=None, track_validation=None, progress=None, log_every=None,
-          intra_op_threads=0, save=True):
+          intra_op_threads=0, save=True, wait=False):
     """Train network ``name`` on ``source`` (see ``prepare``), save it to ``model_dir``
     and return the metrics as a dict.
 
@@ -200,13 +201,30 @@ def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful"
     ``track_validation`` (the default when ``log_dir`` is given, and always for the
     epoch schedule) every logged point also records the validation accuracy; with
     ``log_dir`` the points are written as TensorBoard summaries, with the graph.
-    The model directory is checked before training and written only after it.
+    The model directory is locked (``wait``: for another training to finish) and
+    checked before training, and written only after it; ``save=False`` trains
+    without saving.
     """
-    spec = networks.spec(name)
     hp = recipe(name, hparams)
-    if save:
-        checkpoint.check_writable(model_dir)
+    if log_dir:
+        files.check_writable_dir(log_dir, "TensorBoard logs", "--log-dir")
+    if not save:
+        return _train(source, None, name, hp, variant, seed, log, log_dir, track_validation,
+                      progress, log_every, intra_op_threads)
+    with checkpoint.Lock(model_dir, wait=wait):
+        return _train(source, model_dir, name, hp, variant, seed, log, log_dir,
+                      track_validation, progress, log_every, intra_op_threads)
+
+
+def _train(source, model_dir, name, hp, variant, seed, log, log_dir, track_validation,
+           progress, log_every, intra_op_threads):
+    spec = networks.spec(name)
     data, schedule = prepare(name, source, hp, seed)
+    train_size = data.train.num_examples if hasattr(data.train, "num_examples") \
+        else len(data.train[0])
+    if hp["batch_size"] > train_size:
+        raise UserError("--batch-size {} is larger than the {} training images; choose at "
+                        "most {}".format(hp["batch_size"], train_size, train_size))
     if log_every:
         schedule.log_every = log_every
     if track_validation is None:
@@ -219,11 +237,12 @@ def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful"
         saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
         with tf.Session(config=session.config(intra_op_threads)) as sess:
             sess.run(tf.global_variables_initializer())
-            writer = tf.summary.FileWriter(log_dir, sess.graph) if log_dir else None
+            writer = _summary_writer(log_dir, sess.graph) if log_dir else None
             fetches = [g.train_step] + schedule.fetches(g)
             with bar(progress, total=schedule.total, unit=" steps",
                      desc=schedule.label(0)) as shown:
                 for step, (x, y) in enumerate(schedule.batches()):
+                    check_interrupted()
                     if step and step % 50 == 0:
                         shown.set_description(schedule.label(step), refresh=False)
                     fetched = sess.run(fetches, feed_dict={
@@ -246,6 +265,9 @@ def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful"
             for line in schedule.final_lines(validation_accuracy, test_accuracy):
                 log(line)
             log(compare_line(test_accuracy, spec.reported, spec.reported_text))
+            if not all(math.isfinite(p["loss"]) for p in history):
+                raise UserError("the loss became NaN or infinite (diverged); lower "
+                                "--learning-rate (the model was not saved)")
 
             metrics = {
                 "validation_accuracy": validation_accuracy,
@@ -254,11 +276,19 @@ def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful"
                 "validation": spec.validation,
                 "history": history,
             }
-            if save:
+            if model_dir is not None:
                 checkpoint.save(sess, saver, model_dir, {
                     "model": name, "variant": variant if name == networks.MLP else None,
                     "hparams": hp, "seed": seed, "metrics": metrics})
     return metrics
+
+
+def _summary_writer(log_dir, graph):
+    try:
+        return tf.summary.FileWriter(log_dir, graph)
+    except (tf.errors.OpError, OSError) as exc:
+        raise UserError("{}: cannot write TensorBoard logs there ({}); choose another "
+                        "--log-dir".format(log_dir, str(exc).strip().splitlines()[0]))
 
 
 def _accuracy(sess, g, pair):
