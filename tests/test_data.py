@@ -192,3 +192,42 @@ def test_real_mnist_loads_and_verifies(mnist_dir):
     assert arrays["test_images"].shape == (10000, 28, 28)
     assert np.bincount(arrays["test_labels"]).tolist() == [
         980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def test_default_mirrors_are_read_when_called(tmp_path, monkeypatch):
+    """Patching data.MIRRORS or input_data.DEFAULT_SOURCE_URL takes effect (a default
+    bound at definition time would make the offline tests pass only offline)."""
+    from tf1_mnist import input_data
+    arrays = write_mnist_like(tmp_path / "mirror")
+    with serving(tmp_path / "mirror") as url:
+        monkeypatch.setattr(data, "MIRRORS", (url,))
+        data.ensure_files(str(tmp_path / "a"), checksums=checksums_of(arrays), out=None)
+        monkeypatch.setattr(data, "MIRRORS", ("http://127.0.0.1:9/",))
+        monkeypatch.setattr(input_data, "DEFAULT_SOURCE_URL", url)
+        mnist = input_data.read_data_sets(str(tmp_path / "b"), checksums=checksums_of(arrays),
+                                          validation_size=10)
+    assert not data.missing_files(str(tmp_path / "a"))
+    assert mnist.train.num_examples == 50
+
+
+def test_download_progress_bar_on_a_terminal(tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    arrays = write_mnist_like(tmp_path / "mirror")
+    terminal = Terminal()
+    with serving(tmp_path / "mirror") as url:
+        data.ensure_files(str(tmp_path / "t"), mirrors=(url,), checksums=checksums_of(arrays),
+                          out=terminal)
+    shown = terminal.getvalue()
+    assert "train-images-idx3-ubyte.gz:" in shown and "\r" in shown  # tqdm's bar
+
+
+def test_downloaded_files_are_readable_by_others(tmp_path):
+    from tf1_mnist import files
+    arrays = write_mnist_like(tmp_path / "mirror")
+    with serving(tmp_path / "mirror") as url:
+        data.ensure_files(str(tmp_path / "t"), mirrors=(url,), checksums=checksums_of(arrays),
+                          out=None)
+    for name in os.listdir(str(tmp_path / "t")):
+        assert os.stat(str(tmp_path / "t" / name)).st_mode & 0o777 == files.file_mode()

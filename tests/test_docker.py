@@ -54,7 +54,10 @@ def test_gpu_image_installs_the_same_lock_with_tensorflow_gpu(tmp_path):
     run = _pip_installs(DOCKERFILES[1])[0]
     assert "-r requirements-gpu.txt -c constraints-gpu.txt" in run
     # Apply the image's own sed commands and compare with the CPU pins.
-    for source, _ in re.findall(r"sed '[^']+' (\S+) > (\S+)", run):
+    seds = re.findall(r"sed '[^']+' (\S+) > (\S+)", run)
+    assert sorted(target for _, target in seds) == ["constraints-gpu.txt",
+                                                     "requirements-gpu.txt"], run
+    for source, _ in seds:
         script = re.search(r"sed '([^']+)' " + re.escape(source), run).group(1)
         out = subprocess.check_output(["sed", script, os.path.join(ROOT, source)],
                                       universal_newlines=True)

@@ -176,9 +176,9 @@ def load_description(model_dir):
         raise UserError("{}: {}; {}".format(path, problem, RETRAIN_HINT))
     for ending in (".index", ".data-00000-of-00001"):
         if not os.path.isfile(os.path.join(model_dir, description["checkpoint"] + ending)):
-            raise UserError("{}: checkpoint {} is missing ({} not found); {}".format(
-                model_dir, description["checkpoint"], description["checkpoint"] + ending,
-                RETRAIN_HINT))
+            raise UserError("{}: names checkpoint {}, which is missing ({} not found); {}"
+                            .format(path, description["checkpoint"],
+                                    description["checkpoint"] + ending, RETRAIN_HINT))
     return description
 
 

@@ -195,7 +195,7 @@ def build_parser():
 
 
 def cmd_train(args):
-    from tf1_mnist import checkpoint, data, networks
+    from tf1_mnist import checkpoint, data, files, networks
     from tf1_mnist.train import iterations_for_epochs, recipe, train
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
@@ -211,21 +211,23 @@ def cmd_train(args):
                                 wrong[0].replace("_", "-"), args.model))
         if given.get("epochs", 1) != int(given.get("epochs", 1)):
             raise UserError("--epochs must be a whole number for {}".format(args.model))
-    checkpoint.check_writable(model_dir)
-    arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
-    hp = {key: given[key] for key in ("learning_rate", "batch_size", "n_iterations", "dropout")
-          if key in given}
-    if "epochs" in given:
-        if mlp:
-            hp["n_iterations"] = iterations_for_epochs(
-                given["epochs"], len(arrays["train_images"]) - 5000,
-                hp.get("batch_size", recipe(args.model)["batch_size"]))
-        else:
-            hp["epochs"] = int(given["epochs"])
-    train(arrays, model_dir, name=args.model, hparams=hp,
-          variant=given.get("variant", "faithful"), seed=args.seed,
-          log=lambda line: print(line, flush=True), log_dir=args.log_dir,
-          progress=sys.stderr, wait=args.wait)
+    if args.log_dir:
+        files.check_writable_dir(args.log_dir, "TensorBoard logs", "--log-dir")
+    with checkpoint.Lock(model_dir, wait=args.wait):  # held from the checks to the commit
+        arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
+        hp = {key: given[key] for key in ("learning_rate", "batch_size", "n_iterations",
+                                          "dropout") if key in given}
+        if "epochs" in given:
+            if mlp:
+                hp["n_iterations"] = iterations_for_epochs(
+                    given["epochs"], len(arrays["train_images"]) - 5000,
+                    hp.get("batch_size", recipe(args.model)["batch_size"]))
+            else:
+                hp["epochs"] = int(given["epochs"])
+        train(arrays, model_dir, name=args.model, hparams=hp,
+              variant=given.get("variant", "faithful"), seed=args.seed,
+              log=lambda line: print(line, flush=True), log_dir=args.log_dir,
+              progress=sys.stderr, locked=True)
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 
@@ -326,9 +328,9 @@ def _on_sigint(signum, frame):
 
 
 def _error(message):
-    # One line, whatever the message holds (a file name may contain a newline).
-    print("error: {}".format(str(message).replace("\r", "\\r").replace("\n", "\\n")),
-          file=sys.stderr)
+    from tf1_mnist.errors import one_line
+
+    print(one_line(message), file=sys.stderr)
 
 
 def main(argv=None):

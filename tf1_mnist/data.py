@@ -144,12 +144,13 @@ def load_file(data_dir, name, checksums=SHA256):
     return array
 
 
-def load_mnist(data_dir=None, download=True, checksums=SHA256, mirrors=MIRRORS):
+def load_mnist(data_dir=None, download=True, checksums=SHA256, mirrors=None):
     """The four MNIST arrays as uint8: train images/labels, test images/labels.
 
     Returns a dict with keys ``train_images`` [60000, 28, 28], ``train_labels``
     [60000], ``test_images`` [10000, 28, 28], ``test_labels`` [10000]. Missing files
-    are downloaded first when ``download`` is true.
+    are downloaded first when ``download`` is true, from ``mirrors`` (default:
+    ``MIRRORS``, read when called).
     """
     data_dir = resolve_data_dir(data_dir)
     if download:
@@ -206,7 +207,7 @@ def missing_files(data_dir):
     return [name for name in FILES if find_file(data_dir, name) is None]
 
 
-def ensure_files(data_dir, mirrors=MIRRORS, checksums=SHA256, out=sys.stderr):
+def ensure_files(data_dir, mirrors=None, checksums=SHA256, out=sys.stderr):
     """Download whichever of the four files ``data_dir`` lacks.
 
     Each file goes to a temporary name in ``data_dir`` and is moved to its final
@@ -218,6 +219,7 @@ def ensure_files(data_dir, mirrors=MIRRORS, checksums=SHA256, out=sys.stderr):
     missing = missing_files(data_dir)
     if not missing:
         return
+    mirrors = MIRRORS if mirrors is None else mirrors
     created = _make_dirs(data_dir)
     failures = []
     try:

@@ -10,6 +10,12 @@ class UserError(Exception):
     """
 
 
+def one_line(message):
+    """``error: message`` on one line, whatever the message holds (a file name may
+    contain a newline)."""
+    return "error: " + str(message).replace("\r", "\\r").replace("\n", "\\n")
+
+
 _interrupted = []
 
 

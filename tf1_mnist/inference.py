@@ -5,7 +5,7 @@ import sys
 import numpy as np
 
 from tf1_mnist import checkpoint, images as image_input, session
-from tf1_mnist.errors import UserError
+from tf1_mnist.errors import UserError, one_line
 
 
 class Predictor(object):
@@ -60,7 +60,7 @@ def predict_files(paths, model_dir, raw=False, out=print, err=None):
             inputs.append(image_input.load_input(path, raw=raw))
             names.append(path)
         except UserError as exc:
-            err("error: {}".format(exc))
+            err(one_line(exc))
             failed += 1
     if inputs:
         with Predictor(model_dir) as predictor:

@@ -192,7 +192,7 @@ def keep_prob(name, hp):
 
 def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful", seed=None,
           log=print, log_dir=None, track_validation=None, progress=None, log_every=None,
-          intra_op_threads=0, save=True, wait=False):
+          intra_op_threads=0, save=True, wait=False, locked=False):
     """Train network ``name`` on ``source`` (see ``prepare``), save it to ``model_dir``
     and return the metrics as a dict.
 
@@ -202,15 +202,15 @@ def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful"
     epoch schedule) every logged point also records the validation accuracy; with
     ``log_dir`` the points are written as TensorBoard summaries, with the graph.
     The model directory is locked (``wait``: for another training to finish) and
-    checked before training, and written only after it; ``save=False`` trains
-    without saving.
+    checked before training, and written only after it (``locked``: the caller holds
+    the ``checkpoint.Lock`` already); ``save=False`` trains without saving.
     """
     hp = recipe(name, hparams)
     if log_dir:
         files.check_writable_dir(log_dir, "TensorBoard logs", "--log-dir")
-    if not save:
-        return _train(source, None, name, hp, variant, seed, log, log_dir, track_validation,
-                      progress, log_every, intra_op_threads)
+    if not save or locked:
+        return _train(source, model_dir if save else None, name, hp, variant, seed, log,
+                      log_dir, track_validation, progress, log_every, intra_op_threads)
     with checkpoint.Lock(model_dir, wait=wait):
         return _train(source, model_dir, name, hp, variant, seed, log, log_dir,
                       track_validation, progress, log_every, intra_op_threads)
