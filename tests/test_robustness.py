@@ -347,6 +347,7 @@ def test_fuzz_bad_paths(tmp_path, capsys):
         ["train", "--log-dir", os.path.join(a_file, "sub")],
         ["reproduce", "--out", a_file], ["reproduce", "--out", os.path.join(a_file, "sub")],
         ["reproduce", "--variants", "bogus"], ["evaluate", "--model-dir", a_file],
+        ["reproduce", "--out", str(tmp_path)],  # holds a_file: never replaced by a report
         ["predict", PROJECT_IMAGE, "--model-dir", str(tmp_path / "none")],
     ]
     for argv in cases:

@@ -261,9 +261,9 @@ def cmd_evaluate(args):
 def cmd_reproduce(args):
     import time
 
-    from tf1_mnist import data, files, hparams, report, reproduce
+    from tf1_mnist import data, hparams, report, reproduce
 
-    files.check_writable_dir(args.out, "report", "--out")
+    report.check_out(args.out)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     unknown = [v for v in variants if v not in hparams.VARIANTS]
     if unknown or not variants:

@@ -106,10 +106,13 @@ def curves(groups, stack, path):
                     label="{} (mean of {})".format(variant, runs_text(len(rs))))
             ax.fill_between(x, series.min(axis=0), series.max(axis=0), color=colour,
                             alpha=0.15)
+    from matplotlib.ticker import MaxNLocator
+
     axes[0].set_yscale("log")
     for ax, (key, title) in zip(axes, panels):
         ax.set_title(title)
         ax.set_xlabel(step)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         if key != "loss" and stack["reported"]:
             low, high = ax.get_ylim()

@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from tf1_mnist import files, networks, plots
+from tf1_mnist.errors import UserError
 
 # Fewer seeds than this and a standard deviation says little: the report says so.
 RELIABLE_RUNS = 5
@@ -111,8 +112,24 @@ def draw(report, directory):
                                        os.path.join(directory, "curves.png"))}
 
 
+FILES = ("report.json", "report.md", TEXTS) + PICTURES
+
+
+def check_out(out_dir):
+    """Fail before any training if ``out_dir`` cannot take a report: a report replaces
+    the directory as a whole, so one holding anything else is refused."""
+    files.check_writable_dir(out_dir, "report", "--out")
+    if os.path.isdir(out_dir):
+        others = sorted(set(os.listdir(out_dir)) - set(FILES))
+        if others:
+            raise UserError("{}: holds other files than a report (found {}); choose a new or "
+                            "empty --out".format(out_dir, others[0]))
+
+
 def write(out_dir, report):
     """Write report.json, report.md, the pictures and what they say, as a whole."""
+    check_out(out_dir)
+
     def fill(directory):
         files.write_file(os.path.join(directory, "report.json"),
                          json.dumps(report, indent=1, sort_keys=True) + "\n", what="report")
