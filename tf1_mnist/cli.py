@@ -184,6 +184,21 @@ def build_parser():
         description="The environment check of the first tutorial, done properly.")
     check.set_defaults(func=cmd_check)
 
+    run = commands.add_parser(
+        "run", formatter_class=formatter,
+        help="run a classic TF1 MNIST script unchanged (on TensorFlow 2.x too)",
+        description="Run SCRIPT as `python SCRIPT ARGS...` would, with `import tensorflow "
+                    "as tf` giving TF1 behaviour on TensorFlow 2.x and `tensorflow.examples."
+                    "tutorials.mnist.input_data` giving the verified MNIST drop-in.")
+    run.add_argument("--data-dir", default=None,
+                     help="where MNIST is when the directory the script names lacks it "
+                          "(default: ${}; else the script's directory is downloaded "
+                          "into)".format("TF1_MNIST_DATA_DIR"))
+    run.add_argument("script", metavar="SCRIPT", help="the Python script")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                     help="passed to the script as its sys.argv[1:]")
+    run.set_defaults(func=cmd_run)
+
     download = commands.add_parser(
         "download", formatter_class=formatter,
         help="download and verify MNIST without training",
@@ -283,6 +298,13 @@ def cmd_reproduce(args):
     print("\nReport written to {}/ (report.md, report.json, histogram.png, curves.png)"
           .format(args.out.rstrip("/")))
     return 0
+
+
+def cmd_run(args):
+    from tf1_mnist import data, legacy
+
+    return legacy.run(args.script, args.args,
+                      data_dir=args.data_dir or os.environ.get(data.DATA_DIR_ENV))
 
 
 def cmd_check(args):

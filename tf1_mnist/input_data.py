@@ -25,6 +25,12 @@ DEFAULT_SOURCE_URL = mnist_data.MIRRORS[0]
 
 Datasets = collections.namedtuple("Datasets", ["train", "validation", "test"])
 
+# TF 1.15's DataSet reseeded NumPy's global generator from the graph-level seed and
+# shuffled with it. ``tf1-mnist run`` turns this on, so a legacy script that calls
+# tf.set_random_seed(s) draws the batches it drew on TF 1.15; the package's own
+# commands keep a private generator per DataSet.
+GLOBAL_NUMPY_SEEDING = False
+
 
 def _numpy_dtype(dtype):
     """Accept tf.float32 / tf.uint8 as well as NumPy dtypes and their names."""
@@ -52,7 +58,14 @@ class DataSet(object):
     def __init__(self, images, labels, fake_data=False, one_hot=False,
                  dtype=np.float32, reshape=True, seed=None):
         dtype = _numpy_dtype(dtype)
-        self._rng = np.random.RandomState(seed)
+        if GLOBAL_NUMPY_SEEDING:
+            from tf1_mnist.compat import tf
+
+            seed1, seed2 = tf.get_seed(seed)
+            np.random.seed(seed1 if seed is None else seed2)
+            self._rng = np.random
+        else:
+            self._rng = np.random.RandomState(seed)
         if fake_data:
             self._num_examples = 10000
             self.one_hot = one_hot

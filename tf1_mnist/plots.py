@@ -56,9 +56,10 @@ def runs_text(n):
 def histogram(groups, stack, path):
     """Test accuracies over seeds, one colour per (schedule, variant) group, the
     tutorial's reported value marked."""
+    plt = pyplot()
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     reported = stack["reported"]
     values = [r["test_accuracy"] for rs in groups.values() for r in rs]
@@ -66,21 +67,26 @@ def histogram(groups, stack, path):
     width = 0.001
     bins = np.arange(math.floor(min(values) / width) * width,
                      max(values) + 2 * width, width)
+    handles = []  # explicit: matplotlib versions order lines and bars differently
     for (schedule, variant), rs in groups.items():
         colour = COLOURS.get(variant, "tab:blue")
         tutorial = schedule == "tutorial" or not COLOURS.get(variant)
-        ax.hist([r["test_accuracy"] for r in rs], bins=bins, color=colour, edgecolor="white",
-                linewidth=0.8, alpha=0.8 if tutorial else 0.45, hatch=None if tutorial else "//",
-                label="{} ({}, {})".format(variant, schedule, runs_text(len(rs))))
+        style = dict(color=colour, alpha=0.8 if tutorial else 0.45,
+                     hatch=None if tutorial else "//")
+        ax.hist([r["test_accuracy"] for r in rs], bins=bins, edgecolor="white", linewidth=0.8,
+                **style)
+        handles.append(Patch(label="{} ({}, {})".format(variant, schedule, runs_text(len(rs))),
+                             **style))
     if reported:
-        ax.axvline(reported, color="red", linestyle="--", linewidth=2,
-                   label="tutorial's reported {}".format(stack["reported_text"]))
+        handles.append(ax.axvline(reported, color="red", linestyle="--", linewidth=2,
+                                  label="tutorial's reported {}".format(
+                                      stack["reported_text"])))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("test accuracy")
     ax.set_ylabel("runs")
     ax.set_title("{}: test accuracy over seeds (Python {}, TensorFlow {})".format(
         stack["model"], stack["python"], stack["tensorflow"]))
-    ax.legend(fontsize=8)
+    ax.legend(handles=handles, fontsize=8)
     return save_figure(fig, path)
 
 

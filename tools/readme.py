@@ -44,6 +44,7 @@ MODELS = ["reports/models-py36", "reports/models-py311"]
 # name: the commands run one after another in one scratch directory, and which of
 # their outputs the README shows (``show``: indices). ``rerun``: whether a test may
 # run it again and expect the same output (``check`` prints paths of this machine).
+# ``files``: copied into the scratch directory first (default: the project's image).
 EXAMPLES = {
     "train-py36": dict(commands=["python -m tf1_mnist train --seed 0",
                                  "python -m tf1_mnist.predict test_img.png",
@@ -57,6 +58,9 @@ EXAMPLES = {
     "lenet-py36": dict(commands=["python -m tf1_mnist train --model lenet --epochs 1 --seed 0"],
                        show=[0], rerun=True),
     "check-py36": dict(commands=["python -m tf1_mnist check"], show=[0], rerun=False),
+    # The tutorial's script sets no seed: each run differs, so it is shown, not rerun.
+    "run-py311": dict(commands=["python -m tf1_mnist run main.py"], show=[0], rerun=False,
+                      files=["tests/scripts/main.py", "../shared/seeds/test_img.png"]),
 }
 
 TIMES = re.compile(r"\b\d+(\.\d+)? s\b")
@@ -76,7 +80,8 @@ def run_example(name, data_dir, python=sys.executable):
     example = EXAMPLES[name]
     scratch = tempfile.mkdtemp(prefix="tf1-mnist-example-")
     try:
-        shutil.copy(os.path.join(ROOT, "test_img.png"), scratch)
+        for path in example.get("files", ["test_img.png"]):
+            shutil.copy(os.path.join(ROOT, path), scratch)
         env = dict(os.environ, PYTHONPATH=ROOT, TF1_MNIST_DATA_DIR=os.path.abspath(data_dir))
         env.pop("TF1_MNIST_MODEL_DIR", None)
         outputs = []
