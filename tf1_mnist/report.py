@@ -64,6 +64,12 @@ def verdict(s, reported_text):
     """Where the reported value lies, as a sentence."""
     if s["reported"] is None:
         return "The tutorial reported no number."
+    try:
+        exact = float(reported_text) == s["reported"]
+    except ValueError:
+        exact = False
+    if not exact:  # "~0.99", "0.98-0.99": compared as the number the registry holds
+        reported_text = "{} (taken as {:g})".format(reported_text, s["reported"])
     gap = s["reported"] - s["mean"]
     if s["runs"] == 1:
         return "The reported {} is {:.4f} {} this one run.".format(
