@@ -186,3 +186,22 @@ def test_a_closed_pipe_is_no_traceback(trained_model, mnist_dir, tmp_path):
     out, err = process.communicate(timeout=300)
     assert out.startswith("Accuracy on test set: ")
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_predict_top_and_show(trained_model, tmp_path, capsys):
+    from PIL import Image
+    picture = str(tmp_path / "shown.png")
+    code = cli.main(["predict", PROJECT_IMAGE, "--top", "3", "--show", picture,
+                     "--model-dir", trained_model[0]])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0 and out[0].startswith("Prediction for test image: 7 \t| Probability = ")
+    top = re.match(r"^  top 3: (\d) \(([0-9.]+)\), (\d) \(([0-9.]+)\), (\d) \(([0-9.]+)\)$",
+                   out[1])
+    assert top and top.group(1) == "7" and float(top.group(2)) >= float(top.group(4)) >= \
+        float(top.group(6))
+    assert out[2] == "Picture saved to " + picture
+    with Image.open(picture) as image:
+        assert image.size[0] > 500 and image.size[1] > 200
+    assert cli.main(["predict", PROJECT_IMAGE, "--top", "11", "--model-dir",
+                     trained_model[0]]) == 1
+    assert "only 10 digits" in capsys.readouterr().err

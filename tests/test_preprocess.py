@@ -171,3 +171,45 @@ def test_reference_images_preprocess(tutorial_image):
     for path in (tutorial_image, PROJECT_IMAGE):
         digit = predict.load_input(path)
         assert digit.shape == (784,) and 0.9 <= digit.max() <= 1.0
+
+
+def _centres(batch):
+    ys, xs = np.indices((28, 28))
+    batch = np.asarray(batch, dtype=np.float64).reshape(-1, 28, 28)
+    total = batch.sum(axis=(1, 2))
+    return ((batch * ys).sum(axis=(1, 2)) / total).mean(), \
+        ((batch * xs).sum(axis=(1, 2)) / total).mean()
+
+
+def test_digits_are_centred_where_mnist_centres_them(mnist_dir):
+    """MNIST's own centre of mass, measured on its training set, is what preprocess
+    reproduces: test digits enlarged 5x and read back land within 0.1 px of it."""
+    from tf1_mnist import data
+    arrays = data.load_mnist(mnist_dir, download=False)
+    mnist_row, mnist_col = _centres(arrays["train_images"])
+    assert abs(mnist_row - predict.MNIST_CENTRE[0]) < 0.05
+    assert abs(mnist_col - predict.MNIST_CENTRE[1]) < 0.05
+    enlarged = [np.asarray(Image.fromarray(d).resize((140, 140), Image.BICUBIC),
+                           dtype=np.float64) / 255.0 for d in arrays["test_images"][:500]]
+    row, col = _centres([predict.preprocess(g) for g in enlarged])
+    assert abs(row - mnist_row) < 0.1 and abs(col - mnist_col) < 0.1
+
+
+def test_centring_is_sub_pixel():
+    digit = np.zeros((20, 9))
+    digit[2:18, 3:6] = 1.0
+    digit[2:5, 6:9] = 0.6  # moves the centre of mass off the pixel grid
+    out = predict.centre(digit)
+    ys, xs = np.indices(out.shape)
+    assert abs((out * ys).sum() / out.sum() - 14.0) < 1e-3
+    assert abs((out * xs).sum() / out.sum() - 14.0) < 1e-3
+    assert abs(out.sum() - digit.sum()) < 1e-3  # the shift keeps every bit of ink
+
+
+def test_noise_specks_far_from_the_digit_do_not_shrink_it(reference, tmp_path):
+    mask = ink_mask()
+    rng = np.random.RandomState(0)
+    noisy = compose(mask, 30, 230).astype(np.float64) + rng.normal(0, 10, (400, 400))
+    noisy[5, 5] = noisy[390, 390] = 0  # two dark specks at the corners
+    x = prep(Image.fromarray(np.uint8(noisy.clip(0, 255))), tmp_path)
+    assert similarity(x, reference) > 0.9

@@ -44,6 +44,10 @@ def _probability(text):
     return _number(text, float, lambda v: 0 < v <= 1, "in (0, 1]")
 
 
+def _port(text):
+    return _number(text, int, lambda v: 0 <= v <= 65535, "a port number from 0 to 65535")
+
+
 MAX_SEED = 2 ** 32  # NumPy's RandomState takes seeds in [0, 2**32)
 
 
@@ -138,6 +142,12 @@ def build_parser():
     predict.add_argument("--raw", action="store_true",
                          help="feed exactly what the tutorial fed: the inverted 28x28 "
                               "image at 0-255, no preprocessing")
+    predict.add_argument("--top", type=_positive_int, default=1, metavar="K",
+                         help="also print the K most likely digits with their "
+                              "probabilities")
+    predict.add_argument("--show", default=None, metavar="FILE.png",
+                         help="save a picture of each image, the 28x28 the network saw and "
+                              "the ten probabilities")
     _add_model_dir(predict, "the trained model")
     predict.set_defaults(func=cmd_predict)
 
@@ -199,6 +209,19 @@ def build_parser():
                      help="passed to the script as its sys.argv[1:]")
     run.set_defaults(func=cmd_run)
 
+    serve = commands.add_parser(
+        "serve", formatter_class=formatter,
+        help="serve a page to draw digits on, and TF Serving's REST API",
+        description="Restore the model once and serve: the drawing page at /, TensorFlow "
+                    "Serving's REST API at /v1/models/mnist (status, metadata, :predict), and "
+                    "POST /v1/images:predict for image files.")
+    _add_model_dir(serve, "the trained model")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (0.0.0.0: every interface, e.g. in Docker)")
+    serve.add_argument("--port", type=_port, default=8501,
+                       help="port (TF Serving's REST port is 8501; 0: any free port)")
+    serve.set_defaults(func=cmd_serve)
+
     download = commands.add_parser(
         "download", formatter_class=formatter,
         help="download and verify MNIST without training",
@@ -248,12 +271,18 @@ def cmd_train(args):
 
 
 def cmd_predict(args):
-    from tf1_mnist import checkpoint
+    from tf1_mnist import checkpoint, files
     from tf1_mnist.inference import predict_files
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
     checkpoint.load_description(model_dir)  # no model: say so before reading images
-    failed = predict_files(args.images, model_dir, raw=args.raw)
+    if args.top > 10:
+        raise UserError("--top {}: there are only 10 digits; choose 1 to 10".format(args.top))
+    if args.show:
+        files.check_writable_dir(os.path.dirname(os.path.abspath(args.show)), "picture",
+                                 "--show path")
+    failed = predict_files(args.images, model_dir, raw=args.raw, top=args.top,
+                           show=args.show)
     return EXIT_USER_ERROR if failed else 0
 
 
@@ -297,6 +326,31 @@ def cmd_reproduce(args):
     print(report.table(result))
     print("\nReport written to {}/ (report.md, report.json, histogram.png, curves.png)"
           .format(args.out.rstrip("/")))
+    return 0
+
+
+def cmd_serve(args):
+    from tf1_mnist import checkpoint
+    from tf1_mnist.serve import serve
+
+    model_dir = checkpoint.resolve_model_dir(args.model_dir)
+    checkpoint.load_description(model_dir)
+    try:
+        import flask  # noqa: F401
+        import waitress  # noqa: F401
+    except ImportError as exc:
+        raise UserError("serve needs Flask and waitress ({}); install them with `pip install "
+                        "-r requirements.txt`".format(exc))
+    from tf1_mnist.errors import clear_interrupt
+
+    try:
+        serve(model_dir, host=args.host, port=args.port,
+              ready=lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        pass
+    # Ctrl-C is how a server is stopped, not an error (waitress returns on it too).
+    clear_interrupt()
+    print("Stopped.", flush=True)
     return 0
 
 

@@ -29,3 +29,8 @@ def check_interrupted():
     library's bare ``except`` swallowed: the commit points call this."""
     if _interrupted:
         raise KeyboardInterrupt
+
+
+def clear_interrupt():
+    """Forget a Ctrl-C that was handled (``serve`` stops on one, as it should)."""
+    del _interrupted[:]

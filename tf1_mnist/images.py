@@ -7,30 +7,43 @@ to its bounding box, scaled so its longer side is 20 px, centred by centre of ma
 in 28x28, in [0, 1]. ``raw_tutorial_input`` is what the tutorial fed instead.
 No TensorFlow here.
 """
+import io
 import os
+import re
 import stat
 import warnings
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from tf1_mnist.errors import UserError
 
 SIDE = 28
 BOX = 20
+# Where MNIST puts a digit's centre of mass, (row, column) in pixel indices: the mean
+# over the 60,000 training images is (13.996, 14.007) (tests/test_preprocess.py
+# measures it).
+MNIST_CENTRE = (14.0, 14.0)
 # Photos are shrunk to this first: the digit ends up 20 px anyway.
 WORKING_SIZE = 512
 # Refused from the header: decoding more takes seconds and gigabytes (Pillow itself
 # warns from 89 megapixels). A 108-megapixel phone photo still passes.
 MAX_PIXELS = 120 * 10 ** 6
+# Images at least this large (after shrinking to WORKING_SIZE) are photos or scans:
+# their noise is filtered before the digit's bounding box is taken.
+DENOISE_FROM = 56
 # Ink must stand out from the background by this much (of the 0-1 range).
 MIN_CONTRAST = 0.15
 
 
-def _open(path):
-    """The PIL image at ``path``, fully read and EXIF-upright; UserError for anything
-    that is not one. Only regular files are opened (a FIFO would block forever), and
-    an image is refused from its header when it is too large to decode quickly."""
+def _open(source, name=None):
+    """The PIL image in ``source`` (a path, or the bytes of an image file, called
+    ``name`` in messages), fully read and EXIF-upright; UserError for anything that is
+    not one. Only regular files are opened (a FIFO would block forever), and an image
+    is refused from its header when it is too large to decode quickly."""
+    if isinstance(source, bytes):
+        return _decode(io.BytesIO(source), name or "image")
+    path = source
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -43,10 +56,14 @@ def _open(path):
     if not stat.S_ISREG(mode):
         raise UserError("{}: is not a regular file (a pipe, device or socket); give an "
                         "image file".format(path))
+    return _decode(path, path)
+
+
+def _decode(source, path):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
+            image = Image.open(source)
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise UserError("{}: {}x{} pixels is more than the {} megapixels accepted; "
@@ -59,17 +76,21 @@ def _open(path):
         raise UserError("{}: cannot read it ({}); check its permissions".format(
             path, exc.strerror))
     except Exception as exc:  # Pillow's decoders fail in many ways on damaged files
+        detail = re.sub(r" ?<_io\.BytesIO object at 0x[0-9a-f]+>| ?'[^']*'$", "",
+                        str(exc).split("\n")[0]) or type(exc).__name__
         raise UserError("{}: not a readable image ({}); give a PNG, JPEG or BMP file"
-                        .format(path, (str(exc).split("\n")[0] or type(exc).__name__)[:120]))
+                        .format(path, detail[:120]))
     try:
         return ImageOps.exif_transpose(image)
     except Exception:  # Pillow 8.4 fails on some TIFF tags: use the image as stored
         return image
 
 
-def open_image(path):
-    """The image at ``path`` as grayscale float64 in [0, 1] (0 black), EXIF-upright."""
-    gray = _to_gray(_open(path), path)
+def open_image(source, name=None):
+    """The image (a path or file bytes) as grayscale float64 in [0, 1] (0 black),
+    EXIF-upright, shrunk to at most WORKING_SIZE."""
+    name = name or source
+    gray = _to_gray(_open(source, name), name)
     height, width = gray.shape
     if max(height, width) > WORKING_SIZE:
         gray = resize(gray, float(WORKING_SIZE) / max(height, width), Image.BILINEAR)
@@ -152,31 +173,52 @@ def preprocess(gray, name="image"):
     ink = np.clip(ink / contrast, 0.0, 1.0)
     ink[ink < 0.2] = 0.0
 
-    rows = np.flatnonzero(ink.max(axis=1))
-    cols = np.flatnonzero(ink.max(axis=0))
+    mask = ink
+    if min(ink.shape) >= DENOISE_FROM:
+        # Photos: an isolated speck of sensor or JPEG noise above the threshold would
+        # stretch the bounding box and shrink the digit. A 3x3 median keeps strokes.
+        mask = np.asarray(Image.fromarray(np.uint8(np.round(ink * 255))).filter(
+            ImageFilter.MedianFilter(3)))
+    rows = np.flatnonzero(mask.max(axis=1))
+    cols = np.flatnonzero(mask.max(axis=0))
+    if not len(rows):
+        raise UserError("{}: no digit found (only specks stand out from the background); "
+                        "draw or photograph the digit larger, in dark ink on light paper, "
+                        "or light on dark".format(name))
     ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
     digit = resize(ink, float(BOX) / max(ink.shape), Image.LANCZOS)
+    return centre(digit).ravel()
 
-    out = np.zeros((SIDE, SIDE))
+
+def centre(digit):
+    """Place ``digit`` (float, at most 20x20) in 28x28 with its centre of mass exactly at
+    MNIST's: a sub-pixel shift, bilinear, as an affine transform."""
+    # A zero border: at the edges of its input, Pillow's bilinear sampling repeats the
+    # edge pixels, and a cropped digit touches every edge.
+    digit = np.pad(np.asarray(digit, dtype=np.float64), 2)
     total = digit.sum()
-    if total > 0:
-        ys, xs = np.indices(digit.shape)
-        cy, cx = (ys * digit).sum() / total, (xs * digit).sum() / total
-    else:
-        cy, cx = (digit.shape[0] - 1) / 2.0, (digit.shape[1] - 1) / 2.0
-    top = int(np.clip(round(SIDE / 2.0 - 0.5 - cy), 0, SIDE - digit.shape[0]))
-    left = int(np.clip(round(SIDE / 2.0 - 0.5 - cx), 0, SIDE - digit.shape[1]))
-    out[top:top + digit.shape[0], left:left + digit.shape[1]] = digit
-    return out.astype(np.float32).ravel()
+    ys, xs = np.indices(digit.shape)
+    cy, cx = ((ys * digit).sum() / total, (xs * digit).sum() / total) if total > 0 else \
+        ((digit.shape[0] - 1) / 2.0, (digit.shape[1] - 1) / 2.0)
+    shift_y, shift_x = MNIST_CENTRE[0] - cy, MNIST_CENTRE[1] - cx
+    moved = Image.fromarray(np.asarray(digit, dtype=np.float32), "F").transform(
+        (SIDE, SIDE), Image.AFFINE, (1, 0, -shift_x, 0, 1, -shift_y), resample=Image.BILINEAR)
+    return np.clip(np.asarray(moved, dtype=np.float32), 0.0, 1.0)
 
 
-def raw_tutorial_input(path):
+def raw_tutorial_input(source, name=None, shrink=False):
     """What the tutorial fed: ``np.invert(Image.open(path).convert('L')).ravel()``.
 
-    0-255, inverted, not resized, so only a 28x28 image fits the network.
+    0-255, inverted, not resized, so only a 28x28 image fits the network; with
+    ``shrink`` a larger image is first resized to 28x28 (as a reader would have done
+    to feed the tutorial a drawing), still not cropped, centred or scaled to [0, 1].
     """
-    image = _open(path)
+    path = name or source
+    image = _open(source, path)
+    if shrink and image.size != (SIDE, SIDE):
+        image = image.convert("RGBA" if "A" in image.getbands() else "L").resize(
+            (SIDE, SIDE), Image.BILINEAR)
     if image.size != (SIDE, SIDE):
         raise UserError("{}: --raw feeds the image unchanged and needs 28x28 pixels, this "
                         "one is {}x{}; drop --raw to preprocess it".format(path, *image.size))
@@ -187,8 +229,8 @@ def raw_tutorial_input(path):
     return np.invert(luma).ravel().astype(np.float32)
 
 
-def load_input(path, raw=False):
-    """The network input [784] for one image file."""
+def load_input(source, raw=False, name=None):
+    """The network input [784] for one image (a path, or file bytes called ``name``)."""
     if raw:
-        return raw_tutorial_input(path)
-    return preprocess(open_image(path), name=path)
+        return raw_tutorial_input(source, name)
+    return preprocess(open_image(source, name), name=name or source)

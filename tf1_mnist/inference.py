@@ -47,8 +47,10 @@ class Predictor(object):
         self.close()
 
 
-def predict_files(paths, model_dir, raw=False, out=print, err=None):
-    """Print one tutorial-style line per image; return how many images failed.
+def predict_files(paths, model_dir, raw=False, out=print, err=None, top=1, show=None):
+    """Print one tutorial-style line per image (and with ``top`` > 1 the ``top`` most
+    likely digits); with ``show``, save a picture of each input, what the network saw
+    and the ten probabilities. Return how many images failed.
 
     Every image is read before the model is restored, so a typo costs no
     TensorFlow start-up; an unreadable image is reported on ``err`` and skipped.
@@ -69,4 +71,14 @@ def predict_files(paths, model_dir, raw=False, out=print, err=None):
             digit = int(np.argmax(p))
             out("Prediction for test image: {} \t| Probability = {:.4f} \t| {}"
                 .format(digit, p[digit], name))
+            if top > 1:
+                out("  top {}: {}".format(top, ", ".join(
+                    "{} ({:.4f})".format(d, p[d]) for d in np.argsort(-p, kind="stable")[:top])))
+        if show:
+            from tf1_mnist import plots
+
+            originals = [image_input.open_image(name) for name in names]
+            network_inputs = [x.reshape(28, 28) / (255.0 if raw else 1.0) for x in inputs]
+            plots.predictions(names, originals, network_inputs, probabilities, show)
+            out("Picture saved to {}".format(show))
     return failed

@@ -157,3 +157,32 @@ def confusion(result, path, title="Confusion matrix"):
         title, result["test_accuracy"]))
     fig.colorbar(image, ax=ax, label="misclassified images")
     return save_figure(fig, path, dpi=110)
+
+
+def predictions(names, originals, network_inputs, probabilities, path):
+    """One row per image: the image as given, the 28x28 the network saw, and the ten
+    probabilities as bars (the predicted digit highlighted)."""
+    import os
+
+    plt = pyplot()
+    rows = len(names)
+    fig, axes = plt.subplots(rows, 3, figsize=(10, 2.8 * rows), squeeze=False,
+                             gridspec_kw={"width_ratios": [1, 1, 2.2]})
+    for row, (name, original, seen, p) in enumerate(zip(names, originals, network_inputs,
+                                                        probabilities)):
+        left, middle, right = axes[row]
+        left.imshow(original, cmap="gray", vmin=0, vmax=1)
+        left.set_title(os.path.basename(name)[:40], fontsize=9)
+        middle.imshow(seen, cmap="gray", vmin=0, vmax=1)
+        middle.set_title("what the network saw (28x28)", fontsize=9)
+        for ax in (left, middle):
+            ax.set_xticks([])
+            ax.set_yticks([])
+        digit = int(np.argmax(p))
+        right.bar(range(10), p, color=["tab:orange" if d == digit else "tab:blue"
+                                       for d in range(10)], edgecolor="white")
+        right.set_xticks(range(10))
+        right.set_ylim(0, 1)
+        right.set_ylabel("probability")
+        right.set_title("prediction: {} ({:.1%})".format(digit, p[digit]), fontsize=9)
+    return save_figure(fig, path, dpi=90)
