@@ -79,6 +79,7 @@ def main():
     parser.add_argument("--data-dir", default=data.resolve_data_dir(),
                         help="MNIST, to train a model when --model-dir is not given")
     parser.add_argument("--requests", type=int, default=400, help="requests per measurement")
+    parser.add_argument("--out", default=None, help="also write the table to this file")
     args = parser.parse_args()
     from tf1_mnist.compat import TF_VERSION
 
@@ -97,18 +98,25 @@ def main():
             instance = json.dumps({"instances": [data.scale(
                 arrays["test_images"][0].reshape(784)).tolist()]}).encode("utf-8")
             load(url, "v1/images:predict", picture, 4, 40)  # warm-up
-            print("Python {}, TensorFlow {}, {} CPUs; server and clients on this machine"
-                  .format(sys.version.split()[0], TF_VERSION, os.cpu_count()))
-            print("| request | clients | requests/s | p50 latency (ms) | p95 latency (ms) |")
-            print("| --- | --- | --- | --- | --- |")
+            lines = ["Python {}, TensorFlow {}, {} CPUs, {} requests per row; server and "
+                     "clients on this machine".format(sys.version.split()[0], TF_VERSION,
+                                                      os.cpu_count(), args.requests), "",
+                     "| request | clients | requests/s | p50 latency (ms) | p95 latency (ms) |",
+                     "| --- | --- | --- | --- | --- |"]
+            for line in lines:
+                print(line)
             for name, path, body in (("image file, /v1/images:predict", "v1/images:predict",
                                       picture),
                                      ("784 floats, /v1/models/mnist:predict",
                                       "v1/models/mnist:predict", instance)):
                 for clients in (1, 20):
                     rate, p50, p95 = load(url, path, body, clients, args.requests)
-                    print("| {} | {} | {:.0f} | {:.1f} | {:.1f} |".format(
+                    lines.append("| {} | {} | {:.0f} | {:.1f} | {:.1f} |".format(
                         name, clients, rate, p50, p95))
+                    print(lines[-1])
+            if args.out:
+                from tf1_mnist import files
+                files.write_file(args.out, "\n".join(lines) + "\n", what="table")
         finally:
             process.send_signal(signal.SIGINT)
             process.communicate(timeout=60)
