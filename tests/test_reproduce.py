@@ -231,3 +231,21 @@ def test_report_pictures_say_what_they_show(tmp_path):
     with open(str(tmp_path / "n" / report.TEXTS)) as f:
         panels = [a["title"] for a in json.load(f)["curves.png"]["axes"]]
     assert panels == ["training loss (log scale)", "training accuracy"]  # no empty panel
+
+
+def test_jobs_do_not_change_the_numbers(mnist_dir, tmp_path):
+    reports = []
+    for jobs in (1, 2):
+        out = str(tmp_path / "jobs{}".format(jobs))
+        code, stdout, err = run_cli(["reproduce", "--seeds", "2", "--variants",
+                                     "faithful,intended", "--n-iterations", "101",
+                                     "--long-epochs", "0", "--jobs", str(jobs), "--data-dir",
+                                     mnist_dir, "--out", out])
+        assert code == 0, err
+        assert "4 trainings in" in stdout and "{} at a time".format(jobs) in stdout
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        assert report["stack"]["jobs"] == jobs
+        reports.append([(r["variant"], r["seed"], r["test_accuracy"], r["validation_accuracy"],
+                         r["history"]) for r in report["runs"]])
+    assert reports[0] == reports[1]

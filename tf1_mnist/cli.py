@@ -185,6 +185,10 @@ def build_parser():
                            help="seeds (the first ones) trained on the longer schedule")
     reproduce.add_argument("--n-iterations", type=_positive_int, default=None,
                            help="override the tutorial's 1000 iterations (for quick checks)")
+    reproduce.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
+                           help="trainings at once, each in its own process on one thread "
+                                "(the numbers do not depend on it; default: the number of "
+                                "cores)")
     _add_data_dir(reproduce)
     reproduce.set_defaults(func=cmd_reproduce)
 
@@ -208,6 +212,17 @@ def build_parser():
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="passed to the script as its sys.argv[1:]")
     run.set_defaults(func=cmd_run)
+
+    export = commands.add_parser(
+        "export", formatter_class=formatter,
+        help="write the model as a SavedModel for TensorFlow Serving",
+        description="Write a SavedModel into OUT/<next version>/ (TF Serving's layout): "
+                    "tag serve, signature serving_default, input images float32 [None, 784] "
+                    "in [0, 1], outputs classes int64 [None] and probabilities float32 "
+                    "[None, 10].")
+    _add_model_dir(export, "the trained model")
+    export.add_argument("--out", default="export", help="the model base directory")
+    export.set_defaults(func=cmd_export)
 
     serve = commands.add_parser(
         "serve", formatter_class=formatter,
@@ -313,19 +328,33 @@ def cmd_reproduce(args):
     if unknown or not variants:
         raise UserError("--variants: unknown {}; choose from {}".format(
             ", ".join(unknown) or "(none given)", ", ".join(hparams.VARIANTS)))
-    arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
+    data_dir = data.resolve_data_dir(args.data_dir)
+    arrays = data.load_mnist(data_dir)
     jobs = reproduce.plan(list(range(args.seeds)), model=args.model, variants=variants,
                           n_iterations=args.n_iterations, long_epochs=args.long_epochs,
                           long_seeds=args.long_seeds, epochs=args.epochs)
     started = time.time()
     records = reproduce.run(arrays, jobs, model=args.model,
-                            log=lambda line: print(line, flush=True), progress=sys.stderr)
-    result = report.build(records, started, time.time(), model=args.model)
+                            log=lambda line: print(line, flush=True), progress=sys.stderr,
+                            processes=args.jobs, data_dir=data_dir)
+    finished = time.time()
+    result = report.build(records, started, finished, model=args.model, jobs=args.jobs)
+    print("{} trainings in {:.0f} s, {} at a time".format(len(records), finished - started,
+                                                          args.jobs))
     report.write(args.out, result)
     print()
     print(report.table(result))
     print("\nReport written to {}/ (report.md, report.json, histogram.png, curves.png)"
           .format(args.out.rstrip("/")))
+    return 0
+
+
+def cmd_export(args):
+    from tf1_mnist import checkpoint
+    from tf1_mnist.export import export
+
+    target = export(checkpoint.resolve_model_dir(args.model_dir), args.out)
+    print("SavedModel written to {}/ (tag serve, signature serving_default)".format(target))
     return 0
 
 

@@ -6,6 +6,7 @@ other networks one run of the tutorial's recipe per seed. ``run`` trains them an
 returns run records; ``tf1_mnist.report`` turns those into statistics and pictures.
 """
 import collections
+import os
 import time
 
 from tf1_mnist import networks
@@ -15,6 +16,11 @@ from tf1_mnist.progress import bar
 Job = collections.namedtuple("Job", ["schedule", "variant", "seed", "hparams"])
 
 VALIDATION_SIZE = 5000  # read_data_sets' hold-out, which the MLP's epochs exclude
+# Every training of a sweep runs on one intra-op thread, whatever --jobs is: with two
+# threads TensorFlow splits some reductions differently (the MLP's minibatch loss moved
+# by 6e-8 at iteration 100), and a seed's numbers must not depend on --jobs. The
+# parallelism is across trainings: --jobs defaults to the number of cores.
+THREADS_PER_TRAINING = 1
 
 
 def plan(seeds, model=networks.MLP, variants=("faithful", "intended"), n_iterations=None,
@@ -54,17 +60,61 @@ def run_one(arrays, model, job, intra_op_threads=0):
             "history": metrics["history"]}
 
 
-def run(arrays, jobs, model=networks.MLP, log=print, progress=None):
-    """Train every job on the uint8 ``arrays``; return the run records in job order."""
+def run(arrays, jobs, model=networks.MLP, log=print, progress=None, processes=1,
+        data_dir=None):
+    """Train every job; return the run records in job order.
+
+    With ``processes`` > 1, that many trainings run at once, each in its own process
+    (which loads MNIST from ``data_dir`` itself). Every training runs on
+    ``THREADS_PER_TRAINING`` threads, so a run's numbers do not depend on
+    ``processes`` (a test checks).
+    """
     records = []
     with bar(progress, total=len(jobs), unit=" runs", desc="reproduce") as shown:
-        for number, job in enumerate(jobs, 1):
-            record = run_one(arrays, model, job)
+        for number, record in enumerate(_records(arrays, jobs, model, processes, data_dir), 1):
             records.append(record)
             shown.update(1)
             shown.clear()
             log(format_line(number, len(jobs), record))
     return records
+
+
+def _records(arrays, jobs, model, processes, data_dir):
+    threads = THREADS_PER_TRAINING
+    if processes <= 1:
+        for job in jobs:
+            yield run_one(arrays, model, job, threads)
+        return
+    import multiprocessing
+
+    pool = multiprocessing.get_context("spawn").Pool(
+        processes, initializer=_start_worker, initargs=(data_dir, model, threads))
+    try:
+        for record in pool.imap(_work, jobs):
+            yield record
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+_WORKER = {}
+
+
+def _start_worker(data_dir, model, threads):
+    """In each worker process: no Ctrl-C of its own (the parent stops the pool), and
+    MNIST loaded once."""
+    import signal
+
+    from tf1_mnist import data
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER.update(arrays=data.load_mnist(data_dir, download=False), model=model,
+                   threads=threads)
+
+
+def _work(job):
+    return run_one(_WORKER["arrays"], _WORKER["model"], job, _WORKER["threads"])
 
 
 def format_line(number, total, record):

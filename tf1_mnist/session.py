@@ -8,8 +8,13 @@ CHUNK = 1000  # a CNN's activations for 10,000 images at once would take gigabyt
 
 
 def config(intra_op_threads=0):
-    """The session configuration (0 threads: as many as cores)."""
-    return tf.ConfigProto(intra_op_parallelism_threads=intra_op_threads)
+    """The session configuration (0 threads: TensorFlow's process-wide pool, as many as
+    cores). An explicit count gets a pool of its own: the process-wide one keeps the
+    size the first session gave it."""
+    if not intra_op_threads:
+        return tf.ConfigProto()
+    return tf.ConfigProto(intra_op_parallelism_threads=intra_op_threads,
+                          use_per_session_threads=True)
 
 
 def run_in_chunks(sess, tensor, X, images, chunk=CHUNK):

@@ -1,0 +1,138 @@
+"""`tf1-mnist export`: SavedModels for TF Serving that load on either stack."""
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, write_mnist_like
+from tf1_mnist import cli, data, export, networks
+from tf1_mnist.compat import TF_VERSION
+from tf1_mnist.train import train
+
+PROBE = os.path.join(ROOT, "tests", "saved_model_probe.py")
+OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI sets it to the other stack's python
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """Made-up MNIST-like arrays, and one tiny trained model per network."""
+    root = tmp_path_factory.mktemp("export")
+    write_mnist_like(root / "data", n_train=5300, n_test=20)
+    arrays = data.load_mnist(str(root / "data"), download=False, checksums=None)
+    models = {}
+    for name in networks.NAMES:
+        hp = {"n_iterations": 2, "batch_size": 60} if name == networks.MLP else \
+            {"epochs": 1, "batch_size": 500}
+        models[name] = str(root / name)
+        train(arrays, models[name], name=name, hparams=hp, seed=0, log=lambda line: None)
+    return arrays, models
+
+
+def _images(arrays, n=12):
+    return data.scale(arrays["test_images"][:n].reshape(n, 784))
+
+
+def _probe(python, saved_model, images, tmp_path, tag):
+    np.save(str(tmp_path / "images.npy"), images)
+    out = str(tmp_path / "{}.npz".format(tag))
+    process = subprocess.Popen([python, PROBE, saved_model, str(tmp_path / "images.npy"), out],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               universal_newlines=True)
+    stdout, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    result = np.load(out)
+    return stdout.strip(), result["classes"], result["probabilities"]
+
+
+def _expected(model_dir, images):
+    from tf1_mnist.inference import Predictor
+    with Predictor(model_dir) as predictor:
+        return predictor.probabilities(list(images))
+
+
+@pytest.mark.parametrize("name", networks.NAMES)
+def test_every_network_exports_and_loads_here(name, small, tmp_path, capsys):
+    arrays, models = small
+    out = str(tmp_path / "serving")
+    assert cli.main(["export", "--model-dir", models[name], "--out", out]) == 0
+    assert "SavedModel written to {}/1/".format(out) in capsys.readouterr().out
+    assert sorted(os.listdir(out)) == ["1"]
+    images = _images(arrays)
+    said, classes, probabilities = _probe(sys.executable, os.path.join(out, "1"), images,
+                                          tmp_path, "here")
+    assert said == "loaded with TensorFlow " + TF_VERSION
+    expected = _expected(models[name], images)
+    assert classes.dtype == np.int64 and classes.shape == (12,)
+    assert probabilities.dtype == np.float32 and probabilities.shape == (12, 10)
+    np.testing.assert_allclose(probabilities, expected, atol=1e-6)
+    np.testing.assert_array_equal(classes, expected.argmax(axis=1))
+
+
+def test_versions_count_up_and_the_cli_lists_the_signature(small, tmp_path):
+    arrays, models = small
+    out = str(tmp_path / "serving")
+    for _ in range(2):
+        export.export(models[networks.MLP], out)
+    os.mkdir(os.path.join(out, "not-a-version"))
+    assert export.next_version(out) == 3 and sorted(os.listdir(out))[:2] == ["1", "2"]
+    command = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    shown = subprocess.check_output([command, "show", "--dir", os.path.join(out, "2"),
+                                     "--tag_set", "serve", "--signature_def",
+                                     "serving_default"], stderr=subprocess.STDOUT,
+                                    universal_newlines=True)
+    for text in ("inputs['images']", "DT_FLOAT", "(-1, 784)", "outputs['classes']",
+                 "DT_INT64", "outputs['probabilities']", "(-1, 10)"):
+        assert text in shown, shown
+
+
+def test_a_failed_export_leaves_no_half_version(small, tmp_path, monkeypatch, capsys):
+    from tf1_mnist.compat import tf
+    arrays, models = small
+    out = str(tmp_path / "serving")
+    export.export(models[networks.MLP], out)
+
+    def full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tf.saved_model.builder.SavedModelBuilder, "save", full)
+    code = cli.main(["export", "--model-dir", models[networks.MLP], "--out", out])
+    err = capsys.readouterr().err
+    assert code == 1 and "No space left on device" in err and len(err.splitlines()) == 1
+    assert os.listdir(out) == ["1"]  # no "2", no staging directory
+
+
+def test_export_mistakes_are_one_line(tmp_path, capsys):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for argv in (["export", "--model-dir", str(tmp_path / "none")],
+                 ["export", "--model-dir", str(tmp_path), "--out", str(a_file)]):
+        assert cli.main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and len(err.splitlines()) == 1
+
+
+@pytest.mark.skipif(not OTHER, reason="TF1_MNIST_OTHER_PYTHON (the other stack's python) is "
+                    "not set; CI sets it")
+def test_savedmodels_cross_between_the_stacks(small, tmp_path):
+    """Exported here, loaded there; exported there, loaded here; same predictions."""
+    arrays, models = small
+    images = _images(arrays)
+    expected = _expected(models[networks.MLP], images)
+    here = export.export(models[networks.MLP], str(tmp_path / "here"))
+    said, classes, probabilities = _probe(OTHER, here, images, tmp_path, "there")
+    assert "loaded with TensorFlow" in said and TF_VERSION not in said
+    np.testing.assert_array_equal(classes, expected.argmax(axis=1))
+    np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+    there = str(tmp_path / "there")
+    subprocess.check_call([OTHER, "-m", "tf1_mnist", "export", "--model-dir",
+                           models[networks.MLP], "--out", there],
+                          env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    said, classes, probabilities = _probe(sys.executable, os.path.join(there, "1"), images,
+                                          tmp_path, "back")
+    assert said == "loaded with TensorFlow " + TF_VERSION
+    np.testing.assert_array_equal(classes, expected.argmax(axis=1))
+    np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+    shutil.rmtree(there)
