@@ -124,6 +124,12 @@ def build_parser():
                        help="seed for weights, dropout and batch order (default: random)")
     _add_data_dir(train)
     _add_model_dir(train, "where the model is saved")
+    train.add_argument("--sync", action="store_true",
+                       help="with $TF_CONFIG (parameter-server training): synchronous "
+                            "updates with SyncReplicasOptimizer (default: asynchronous)")
+    train.add_argument("--timeout", type=_positive_float, default=300,
+                       help="with $TF_CONFIG: seconds without an answer from another task "
+                            "before this one stops")
     train.add_argument("--wait", action="store_true",
                        help="if another training is writing the model directory, wait for "
                             "it instead of stopping")
@@ -248,8 +254,8 @@ def build_parser():
 
 
 def cmd_train(args):
-    from tf1_mnist import checkpoint, data, files, networks
-    from tf1_mnist.train import iterations_for_epochs, recipe, train
+    from tf1_mnist import checkpoint, data, distributed, files, networks
+    from tf1_mnist.train import iterations_for_epochs, prepare, recipe, train
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
     given = {key: getattr(args, key) for key in ("learning_rate", "batch_size", "n_iterations",
@@ -264,9 +270,20 @@ def cmd_train(args):
                                 wrong[0].replace("_", "-"), args.model))
         if given.get("epochs", 1) != int(given.get("epochs", 1)):
             raise UserError("--epochs must be a whole number for {}".format(args.model))
+    task = distributed.from_environment()
+    if task is None and args.sync:
+        raise UserError("--sync applies to parameter-server training; set $TF_CONFIG (see "
+                        "the README) or drop --sync")
+    if task is not None and task.type == "ps":
+        distributed.run_ps(task, args.timeout, log=lambda line: print(line, flush=True))
+        return 0
     if args.log_dir:
         files.check_writable_dir(args.log_dir, "TensorBoard logs", "--log-dir")
-    with checkpoint.Lock(model_dir, wait=args.wait):  # held from the checks to the commit
+    chief = task is None or task.index == 0
+    import contextlib
+
+    # Only the chief writes the model directory (and so only it locks it).
+    with checkpoint.Lock(model_dir, wait=args.wait) if chief else contextlib.ExitStack():
         arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
         hp = {key: given[key] for key in ("learning_rate", "batch_size", "n_iterations",
                                           "dropout") if key in given}
@@ -277,10 +294,24 @@ def cmd_train(args):
                     hp.get("batch_size", recipe(args.model)["batch_size"]))
             else:
                 hp["epochs"] = int(given["epochs"])
-        train(arrays, model_dir, name=args.model, hparams=hp,
-              variant=given.get("variant", "faithful"), seed=args.seed,
-              log=lambda line: print(line, flush=True), log_dir=args.log_dir,
-              progress=sys.stderr, locked=True)
+        log = lambda line: print(line, flush=True)  # noqa: E731
+        if task is None:
+            train(arrays, model_dir, name=args.model, hparams=hp,
+                  variant=given.get("variant", "faithful"), seed=args.seed, log=log,
+                  log_dir=args.log_dir, progress=sys.stderr, locked=True)
+        else:
+            if args.log_dir:
+                raise UserError("--log-dir is not supported with $TF_CONFIG yet; drop it")
+            hp = recipe(args.model, hp)
+            # Each worker its own batch order; the weights come from the chief.
+            data_seed = None if args.seed is None else args.seed + task.index
+            split, schedule = prepare(args.model, arrays, hp, data_seed)
+            distributed.train_worker(task, split, schedule, model_dir, args.model, hp,
+                                     given.get("variant", "faithful"), args.seed, args.sync,
+                                     args.timeout, log=log)
+            if not chief:
+                print("Worker {} done; worker 0 saves the model".format(task.index))
+                return 0
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 

@@ -1,0 +1,193 @@
+"""Training on TensorFlow's own parameter-server runtime, the TF1 way.
+
+Between-graph replication, as TensorFlow's ``mnist_replica`` example did it: every task
+reads the standard ``TF_CONFIG`` environment variable::
+
+    {"cluster": {"ps": ["host0:2222"], "worker": ["host1:2222", "host2:2222"]},
+     "task": {"type": "worker", "index": 0}}
+
+A ``ps`` task starts a ``tf.train.Server`` and holds the variables until every worker
+has said it is done (a token in a queue on the ps), then exits. A worker builds the
+graph under ``tf.train.replica_device_setter`` and trains with
+``MonitoredTrainingSession`` until the global step reaches the recipe's count
+(asynchronously, or with ``SyncReplicasOptimizer`` when ``sync``). Worker 0 is the
+chief: it alone prints the tutorial's lines, evaluates, and writes the model directory,
+which records the cluster. A task that stops answering makes the others stop with one
+line after ``timeout`` seconds, instead of hanging.
+"""
+import collections
+import json
+import os
+
+from tf1_mnist.errors import UserError
+
+ENV = "TF_CONFIG"
+Task = collections.namedtuple("Task", ["cluster", "type", "index"])
+
+
+def from_environment(environ=None):
+    """The ``Task`` that $TF_CONFIG describes, or None when it is unset or names no
+    ps/worker cluster; UserError, one line, for a malformed one."""
+    text = (os.environ if environ is None else environ).get(ENV, "").strip()
+    if not text:
+        return None
+    fix = ('set it like {"cluster": {"ps": ["host:2222"], "worker": ["host:2223", '
+           '"host:2224"]}, "task": {"type": "worker", "index": 0}}')
+    try:
+        config = json.loads(text)
+    except ValueError as exc:
+        raise UserError("${} is not valid JSON ({}); {}".format(ENV, exc, fix))
+    if not isinstance(config, dict) or not isinstance(config.get("cluster"), dict):
+        raise UserError("${} has no \"cluster\" object; {}".format(ENV, fix))
+    cluster = config["cluster"]
+    for job in ("ps", "worker"):
+        addresses = cluster.get(job)
+        if not isinstance(addresses, list) or not addresses or not all(
+                isinstance(a, str) and ":" in a for a in addresses):
+            raise UserError("${}: cluster.{} must be a non-empty list of \"host:port\"; {}"
+                            .format(ENV, job, fix))
+    others = sorted(set(cluster) - {"ps", "worker"})
+    if others:
+        raise UserError("${}: cluster.{} is not supported (only ps and worker tasks); {}"
+                        .format(ENV, others[0], fix))
+    task = config.get("task")
+    if not isinstance(task, dict) or task.get("type") not in ("ps", "worker") \
+            or isinstance(task.get("index"), bool) or not isinstance(task.get("index"), int) \
+            or not 0 <= task["index"] < len(cluster[task.get("type")]):
+        raise UserError("${}: \"task\" must be {{\"type\": \"ps\" or \"worker\", \"index\": "
+                        "a position in that list}}, got {}".format(ENV, json.dumps(task)))
+    return Task({"ps": list(cluster["ps"]), "worker": list(cluster["worker"])},
+                task["type"], task["index"])
+
+
+def _server(task, tf):
+    try:
+        return tf.train.Server(tf.train.ClusterSpec(task.cluster), job_name=task.type,
+                               task_index=task.index)
+    except (tf.errors.OpError, ValueError) as exc:
+        raise UserError("cannot start {} {} at {} ({}); check $TF_CONFIG's addresses".format(
+            task.type, task.index, task.cluster[task.type][task.index],
+            str(exc).strip().splitlines()[0]))
+
+
+def _done_queues(task, tf):
+    """One queue per ps, where each worker leaves a token when it has finished."""
+    queues = []
+    for i in range(len(task.cluster["ps"])):
+        with tf.device("/job:ps/task:{}".format(i)):
+            queues.append(tf.FIFOQueue(len(task.cluster["worker"]), tf.int32,
+                                       shared_name="tf1_mnist_done_{}".format(i)))
+    return queues
+
+
+def run_ps(task, timeout, log=print):
+    """Serve the variables until every worker is done; UserError after ``timeout``
+    seconds without a word from a worker."""
+    from tf1_mnist.compat import tf
+
+    server = _server(task, tf)
+    workers = len(task.cluster["worker"])
+    log("ps {} serving at {}; waiting for {} worker{}".format(
+        task.index, task.cluster["ps"][task.index], workers, "s" if workers > 1 else ""))
+    with tf.Graph().as_default():
+        dequeue = _done_queues(task, tf)[task.index].dequeue()
+        options = tf.RunOptions(timeout_in_ms=int(timeout * 1000))
+        with tf.Session(server.target) as sess:
+            for done in range(workers):
+                try:
+                    worker = sess.run(dequeue, options=options)
+                except tf.errors.DeadlineExceededError:
+                    raise UserError("ps {}: {} of {} workers did not finish within {:g} s (did "
+                                    "one die?); stopping".format(task.index, workers - done,
+                                                                 workers, timeout))
+                log("ps {}: worker {} is done".format(task.index, worker))
+    log("ps {}: all workers are done; stopping".format(task.index))
+
+
+def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync, timeout,
+                 log=print):
+    """Train as worker ``task.index``; the chief (worker 0) saves to ``model_dir``
+    (whose ``checkpoint.Lock`` the caller holds) and returns the metrics."""
+    from tf1_mnist import checkpoint, networks, session
+    from tf1_mnist.compat import tf
+    from tf1_mnist.train import LOG_EVERY, TutorialSchedule, compare_line, keep_prob
+
+    spec = networks.spec(name)
+    server = _server(task, tf)
+    workers, chief = len(task.cluster["worker"]), task.index == 0
+    config = tf.ConfigProto(device_filters=["/job:ps", "/job:worker/task:{}".format(task.index)],
+                            operation_timeout_in_ms=int(timeout * 1000))
+    history = []
+    with tf.Graph().as_default():
+        device = tf.train.replica_device_setter(
+            worker_device="/job:worker/task:{}".format(task.index), cluster=task.cluster)
+        with tf.device(device):
+            g = networks.build(name, hp, variant=variant, seed=seed, training_ops=False)
+            global_step = tf.train.get_or_create_global_step()
+            optimizer = tf.train.AdamOptimizer(hp["learning_rate"])
+            if sync:
+                optimizer = tf.train.SyncReplicasOptimizer(
+                    optimizer, replicas_to_aggregate=workers, total_num_replicas=workers)
+            train_step = optimizer.minimize(g.cross_entropy, global_step=global_step)
+        saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
+        done = [q.enqueue(task.index) for q in _done_queues(task, tf)]
+        hooks = [tf.train.StopAtStepHook(last_step=schedule.total)]
+        if sync:
+            hooks.append(optimizer.make_session_run_hook(chief))
+        feed_keep_prob = keep_prob(name, hp)
+        logged = set()
+        try:
+            with tf.train.MonitoredTrainingSession(
+                    master=server.target, is_chief=chief, hooks=hooks, config=config,
+                    checkpoint_dir=None, save_summaries_steps=None, save_summaries_secs=None,
+                    log_step_count_steps=None,
+                    # SyncReplicasOptimizer's queue threads may be blocked on a dead
+                    # worker: do not wait the default 120 s for them at close.
+                    stop_grace_period_secs=5) as mon:
+                batches = schedule.batches()
+                while not mon.should_stop():
+                    try:
+                        x, y = next(batches)
+                    except StopIteration:
+                        batches = schedule.batches()
+                        continue
+                    _, step = mon.run([train_step, global_step], feed_dict={
+                        g.X: x, g.Y: y, g.keep_prob: feed_keep_prob})
+                    mark = int(step - 1) // LOG_EVERY * LOG_EVERY
+                    if chief and mark not in logged and not mon.should_stop():
+                        logged.add(mark)
+                        loss, accuracy = mon.run([g.cross_entropy, g.accuracy],
+                                                 feed_dict={g.X: x, g.Y: y})
+                        point = {"iteration": mark, "loss": float(loss),
+                                 "accuracy": float(accuracy)}
+                        history.append(point)
+                        log(TutorialSchedule.format(point))  # by global step, any model
+            with tf.Session(server.target, config=config) as sess:
+                metrics = None
+                if chief:
+                    validation = None if data.validation is None else \
+                        session.accuracy(sess, g, *data.validation)
+                    test = session.accuracy(sess, g, *data.test)
+                    for line in schedule.final_lines(validation, test):
+                        log(line)
+                    log(compare_line(test, spec.reported, spec.reported_text))
+                    metrics = {"validation_accuracy": validation, "test_accuracy": test,
+                               "reported_test_accuracy": spec.reported,
+                               "validation": spec.validation, "history": history}
+                    cluster = {"ps": len(task.cluster["ps"]), "worker": workers,
+                               "mode": "sync" if sync else "async",
+                               "global_steps": int(sess.run(global_step))}
+                    checkpoint.save(sess, saver, model_dir, {
+                        "model": name, "variant": variant if name == networks.MLP else None,
+                        "hparams": hp, "seed": seed, "metrics": metrics,
+                        "cluster": cluster})
+                sess.run(done)
+        except (tf.errors.DeadlineExceededError, tf.errors.UnavailableError,
+                tf.errors.AbortedError, tf.errors.CancelledError) as exc:
+            raise UserError("worker {}: the cluster stopped answering ({}: {}); another task "
+                            "died or is unreachable; restart them all".format(
+                                task.index, type(exc).__name__,
+                                str(exc).strip().splitlines()[0][:160]))
+    log("worker {}: done after global step {}".format(task.index, schedule.total)
+        if not chief else "worker 0 (chief): done")
+    return metrics
