@@ -92,9 +92,11 @@ def _records(arrays, jobs, model, processes, data_dir):
     try:
         for record in pool.imap(_work, jobs):
             yield record
-        pool.close()
-    finally:
+        pool.close()  # a clean close; terminate() leaks semaphores on Python 3.6
+    except BaseException:
         pool.terminate()
+        raise
+    finally:
         pool.join()
 
 
