@@ -212,8 +212,8 @@ def build_parser():
                     "tutorials.mnist.input_data` giving the verified MNIST drop-in.")
     run.add_argument("--data-dir", default=None,
                      help="where MNIST is when the directory the script names lacks it "
-                          "(default: ${}; else the script's directory is downloaded "
-                          "into)".format("TF1_MNIST_DATA_DIR"))
+                          "(default: $TF1_MNIST_DATA_DIR; without either, MNIST is "
+                          "downloaded into the directory the script names)")
     run.add_argument("script", metavar="SCRIPT", help="the Python script")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="passed to the script as its sys.argv[1:]")
