@@ -26,7 +26,6 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -167,9 +166,12 @@ def _measured(report, group=None):
         else seeds[0], stack["python"], stack["tensorflow"])
 
 
-def _epoch_seconds(report):
-    seconds = [p["seconds"] for r in report["runs"] for p in r["history"] if "seconds" in p]
-    return statistics.median(seconds) if seconds else None
+def _took(report):
+    """How long a sweep took, as the README's model table says it."""
+    stack, runs = report["stack"], len(report["runs"])
+    jobs = stack.get("jobs", 1)
+    return "{:.0f} s: {} run{}{}".format(stack["seconds"], runs, "s" if runs > 1 else "",
+                                         ", {} at a time".format(jobs) if jobs > 1 else "")
 
 
 def models_section():
@@ -177,10 +179,10 @@ def models_section():
             "{}; do not edit -->".format(MODELS[0], MODELS[1],
                                          ", ".join(d + "/report.json" for d in RESULTS)),
             "", "| --model | tutorial | parameters | recipe | reported | measured here: test "
-            "accuracy, mean ± sd | seconds per epoch, 2 cores (Py 3.6 / 3.11) |",
+            "accuracy, mean ± sd | how long the sweep took, 2 cores (Py 3.6 / 3.11) |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, spec in networks.SPECS.items():
-        measured, seconds = [], []
+        measured, took = [], []
         for stack_dir, results_dir in zip(MODELS, RESULTS):
             if name == networks.MLP:
                 path = os.path.join(results_dir, "report.json")
@@ -189,14 +191,14 @@ def models_section():
                     measured.append(_measured(report, ("tutorial", "faithful")))
                     runs = [r for r in report["runs"] if r["variant"] == "faithful"
                             and r["schedule"] == "tutorial"]
-                    seconds.append(statistics.median(r["seconds"] for r in runs) * 55000 /
-                                   (1000 * 128.0))
+                    took.append("{:.0f} s: {} runs (of {} in its sweep)".format(
+                        sum(r["seconds"] for r in runs), len(runs), len(report["runs"])))
                 continue
             path = os.path.join(stack_dir, name, "report.json")
             if os.path.exists(os.path.join(ROOT, path)):
                 report = _load(path)
                 measured.append(_measured(report))
-                seconds.append(_epoch_seconds(report))
+                took.append(_took(report))
         recipe = spec.recipe
         if name == networks.MLP:
             recipe_text = "Adam 1e-4, batch 128, 1000 iterations (2.3 epochs)"
@@ -208,7 +210,7 @@ def models_section():
         rows.append("| `{}` | {} {} | {:,} | {} | {} | {} | {} |".format(
             name, spec.tutorial, spec.title.split(":")[-1].strip(), spec.parameters,
             recipe_text, spec.reported_text, "<br>".join(measured) or "not measured yet",
-            " / ".join("{:.1f}".format(s) for s in seconds if s is not None) or "-"))
+            " / ".join(took) or "-"))
     return rows
 
 
