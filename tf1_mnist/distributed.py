@@ -18,8 +18,10 @@ line after ``timeout`` seconds, instead of hanging.
 import collections
 import json
 import os
+import sys
+import time
 
-from tf1_mnist.errors import UserError
+from tf1_mnist.errors import UserError, one_line
 
 ENV = "TF_CONFIG"
 Task = collections.namedtuple("Task", ["cluster", "type", "index"])
@@ -104,6 +106,37 @@ def run_ps(task, timeout, log=print):
     log("ps {}: all workers are done; stopping".format(task.index))
 
 
+class Watchdog(object):
+    """Ends the process with one line when nothing has progressed for ``timeout`` seconds.
+
+    TensorFlow's own timeouts do not cover every way a cluster can stall (a synchronous
+    step whose peer died, queue threads at close), and a task must never hang.
+    """
+
+    def __init__(self, timeout, message):
+        import threading
+
+        self.timeout, self.message = timeout, message
+        self.last = time.time()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def progress(self):
+        self.last = time.time()
+
+    def _watch(self):
+        while not self._stop.wait(1.0):
+            if time.time() - self.last > self.timeout:
+                sys.stdout.flush()
+                sys.stderr.write(one_line(self.message.format(self.timeout)) + "\n")
+                sys.stderr.flush()
+                os._exit(1)
+
+    def stop(self):
+        self._stop.set()
+
+
 def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync, timeout,
                  log=print):
     """Train as worker ``task.index``; the chief (worker 0) saves to ``model_dir``
@@ -136,6 +169,10 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
             hooks.append(optimizer.make_session_run_hook(chief))
         feed_keep_prob = keep_prob(name, hp)
         logged = set()
+        # Beyond TensorFlow's own operation timeout (which raises, below): a margin.
+        watchdog = Watchdog(timeout + 15, "worker {}: no progress for {{:g}} s: another task "
+                                          "died or is unreachable; restart them all"
+                            .format(task.index))
         try:
             with tf.train.MonitoredTrainingSession(
                     master=server.target, is_chief=chief, hooks=hooks, config=config,
@@ -153,6 +190,7 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                         continue
                     _, step = mon.run([train_step, global_step], feed_dict={
                         g.X: x, g.Y: y, g.keep_prob: feed_keep_prob})
+                    watchdog.progress()
                     mark = int(step - 1) // LOG_EVERY * LOG_EVERY
                     if chief and mark not in logged and not mon.should_stop():
                         logged.add(mark)
@@ -162,6 +200,7 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                                  "accuracy": float(accuracy)}
                         history.append(point)
                         log(TutorialSchedule.format(point))  # by global step, any model
+            watchdog.progress()
             with tf.Session(server.target, config=config) as sess:
                 metrics = None
                 if chief:
@@ -188,6 +227,8 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                             "died or is unreachable; restart them all".format(
                                 task.index, type(exc).__name__,
                                 str(exc).strip().splitlines()[0][:160]))
+        finally:
+            watchdog.stop()
     log("worker {}: done after global step {}".format(task.index, schedule.total)
         if not chief else "worker 0 (chief): done")
     return metrics
