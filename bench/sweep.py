@@ -1,7 +1,8 @@
 """Benchmark `reproduce --jobs`: the same sweep one training at a time and N at a time.
 
-Prints the wall time of each, the speed-up, and whether every run's numbers agree
-(they must: --jobs may not change a seed's result). Figures are from this run only.
+Prints the wall time of the sweep as one process on all cores' threads (the way before
+--jobs), as --jobs 1 and as --jobs N, the speed-up, and whether the --jobs 1 and --jobs N
+numbers agree (they must). Figures are from this run only.
 
 Usage: TF1_MNIST_DATA_DIR=../shared/mnist python bench/sweep.py [--model do-mlp]
        [--seeds 6] [--jobs 2] [--epochs N]
@@ -33,6 +34,10 @@ def main():
     arrays = data.load_mnist(args.data_dir, download=False)
     jobs = reproduce.plan(list(range(args.seeds)), model=args.model, variants=("faithful",),
                           long_epochs=0, epochs=args.epochs)
+    start = time.time()
+    for job in jobs:  # the way before --jobs: one process, TensorFlow's default threads
+        reproduce.run_one(arrays, args.model, job, intra_op_threads=0)
+    all_cores = time.time() - start
     walls, results = {}, {}
     for processes in (1, args.jobs):
         start = time.time()
@@ -42,9 +47,11 @@ def main():
         results[processes] = [(r["test_accuracy"], r["history"]) for r in records]
     print("Python {}, TensorFlow {}, {} CPUs: {} {} trainings".format(
         sys.version.split()[0], TF_VERSION, os.cpu_count(), len(jobs), args.model))
-    print("  one at a time:      {:.1f} s".format(walls[1]))
-    print("  {} at a time:        {:.1f} s".format(args.jobs, walls[args.jobs]))
-    print("  speed-up:           {:.2f}x".format(walls[1] / walls[args.jobs]))
+    print("  one at a time, all cores' threads:  {:.1f} s".format(all_cores))
+    print("  one at a time, one thread (--jobs 1): {:.1f} s".format(walls[1]))
+    print("  {} at a time, one thread each:       {:.1f} s".format(args.jobs, walls[args.jobs]))
+    print("  speed-up of --jobs {} over one process on all cores: {:.2f}x".format(
+        args.jobs, all_cores / walls[args.jobs]))
     print("  same numbers:       {}".format(results[1] == results[args.jobs]))
 
 
