@@ -309,9 +309,12 @@ def cmd_train(args):
             distributed.train_worker(task, split, schedule, model_dir, args.model, hp,
                                      given.get("variant", "faithful"), args.seed, args.sync,
                                      args.timeout, log=log)
-            if not chief:
-                print("Worker {} done; worker 0 saves the model".format(task.index))
-                return 0
+    if task is not None:
+        # TF 1.15 can hang closing a session or a tf.train.Server at exit: end here.
+        print("Model saved to {}/".format(model_dir.rstrip("/")) if chief else
+              "Worker {} done; worker 0 saves the model".format(task.index), flush=True)
+        sys.stderr.flush()
+        os._exit(0)
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 

@@ -91,11 +91,14 @@ def run_ps(task, timeout, log=print):
     workers = len(task.cluster["worker"])
     log("ps {} serving at {}; waiting for {} worker{}".format(
         task.index, task.cluster["ps"][task.index], workers, "s" if workers > 1 else ""))
+    watchdog = Watchdog(timeout + 15, "ps {}: no word from the workers for {{:g}} s; "
+                                      "stopping".format(task.index))
     with tf.Graph().as_default():
         dequeue = _done_queues(task, tf)[task.index].dequeue()
         options = tf.RunOptions(timeout_in_ms=int(timeout * 1000))
         with tf.Session(server.target) as sess:
             for done in range(workers):
+                watchdog.progress()
                 try:
                     worker = sess.run(dequeue, options=options)
                 except tf.errors.DeadlineExceededError:
@@ -103,7 +106,15 @@ def run_ps(task, timeout, log=print):
                                     "one die?); stopping".format(task.index, workers - done,
                                                                  workers, timeout))
                 log("ps {}: worker {} is done".format(task.index, worker))
-    log("ps {}: all workers are done; stopping".format(task.index))
+            watchdog.stop()
+            log("ps {}: all workers are done; stopping".format(task.index))
+            # Closing the session, or a tf.train.Server's threads, can keep a TF 1.x
+            # process from ending (seen: a close that never returned). Leave, once the
+            # last worker's enqueue has had its answer.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            time.sleep(3)
+            os._exit(0)
 
 
 class Watchdog(object):
@@ -191,7 +202,8 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                     _, step = mon.run([train_step, global_step], feed_dict={
                         g.X: x, g.Y: y, g.keep_prob: feed_keep_prob})
                     watchdog.progress()
-                    mark = int(step - 1) // LOG_EVERY * LOG_EVERY
+                    # the global step read by this run: before or after its own update
+                    mark = max(int(step) - 1, 0) // LOG_EVERY * LOG_EVERY
                     if chief and mark not in logged and not mon.should_stop():
                         logged.add(mark)
                         loss, accuracy = mon.run([g.cross_entropy, g.accuracy],
@@ -201,26 +213,28 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                         history.append(point)
                         log(TutorialSchedule.format(point))  # by global step, any model
             watchdog.progress()
-            with tf.Session(server.target, config=config) as sess:
-                metrics = None
-                if chief:
-                    validation = None if data.validation is None else \
-                        session.accuracy(sess, g, *data.validation)
-                    test = session.accuracy(sess, g, *data.test)
-                    for line in schedule.final_lines(validation, test):
-                        log(line)
-                    log(compare_line(test, spec.reported, spec.reported_text))
-                    metrics = {"validation_accuracy": validation, "test_accuracy": test,
-                               "reported_test_accuracy": spec.reported,
-                               "validation": spec.validation, "history": history}
-                    cluster = {"ps": len(task.cluster["ps"]), "worker": workers,
-                               "mode": "sync" if sync else "async",
-                               "global_steps": int(sess.run(global_step))}
-                    checkpoint.save(sess, saver, model_dir, {
-                        "model": name, "variant": variant if name == networks.MLP else None,
-                        "hparams": hp, "seed": seed, "metrics": metrics,
-                        "cluster": cluster})
-                sess.run(done)
+            # Not closed: on TF 1.15 closing a session on a cluster can hang; the command
+            # line ends the process once this returns (see cli.cmd_train).
+            sess = tf.Session(server.target, config=config)
+            metrics = None
+            if chief:
+                validation = None if data.validation is None else \
+                    session.accuracy(sess, g, *data.validation)
+                test = session.accuracy(sess, g, *data.test)
+                for line in schedule.final_lines(validation, test):
+                    log(line)
+                log(compare_line(test, spec.reported, spec.reported_text))
+                metrics = {"validation_accuracy": validation, "test_accuracy": test,
+                           "reported_test_accuracy": spec.reported,
+                           "validation": spec.validation, "history": history}
+                cluster = {"ps": len(task.cluster["ps"]), "worker": workers,
+                           "mode": "sync" if sync else "async",
+                           "global_steps": int(sess.run(global_step))}
+                checkpoint.save(sess, saver, model_dir, {
+                    "model": name, "variant": variant if name == networks.MLP else None,
+                    "hparams": hp, "seed": seed, "metrics": metrics,
+                    "cluster": cluster})
+            sess.run(done)
         except (tf.errors.DeadlineExceededError, tf.errors.UnavailableError,
                 tf.errors.AbortedError, tf.errors.CancelledError) as exc:
             raise UserError("worker {}: the cluster stopped answering ({}: {}); another task "
