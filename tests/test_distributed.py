@@ -110,7 +110,8 @@ def test_a_dead_worker_stops_the_others_with_one_line(tmp_path, mnist_dir):
     for text in (chief_log, ps_log):
         assert "Traceback" not in text
         assert len([line for line in text.splitlines() if line.startswith("error: ")]) == 1
-    assert re.search(r"error: worker 0: (the cluster stopped answering|no progress for)", chief_log)
+    assert re.search(r"error: worker 0: (the cluster stopped answering|no progress for)",
+                     chief_log)
     assert re.search(r"error: ps 0: (\d of 2 workers did not finish within 20 s|no word from "
                      r"the workers for 35 s)", ps_log)
     assert not os.path.exists(str(tmp_path / "model" / "model.json"))

@@ -147,7 +147,10 @@ def test_contrib_uses_are_found_in_every_form():
     ("a_folder", "error: a_folder: is not a file; give a Python script"),
 ])
 def test_what_cannot_run_says_so_in_one_line(tmp_path, name, expected):
-    folder = _folder(tmp_path, "python2.py")
+    folder = _folder(tmp_path)
+    # Written here, not committed: the tree must compile on Python 3.6 (the Docker image).
+    with open(os.path.join(folder, "python2.py"), "w") as f:
+        f.write('print "hello from Python 2"\n')
     shutil.copy(os.path.join(ROOT, "test_img.png"), os.path.join(folder, "picture.png"))
     with open(os.path.join(folder, "binary.py"), "wb") as f:
         f.write(b"print(1)\x00\x01")
