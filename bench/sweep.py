@@ -2,13 +2,16 @@
 
 Prints the wall time of the sweep as one process on all cores' threads (the way before
 --jobs), as --jobs 1 and as --jobs N, the speed-up, and whether the --jobs 1 and --jobs N
-numbers agree (they must). Figures are from this run only.
+numbers agree (they must). Each way runs in a fresh process. Figures are from this
+run only.
 
 Usage: TF1_MNIST_DATA_DIR=../shared/mnist python bench/sweep.py [--model do-mlp]
-       [--seeds 6] [--jobs 2] [--epochs N]
+       [--seeds 6] [--jobs 2] [--epochs N] [--out FILE]
 """
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
 
@@ -17,6 +20,9 @@ sys.path.insert(0, ROOT)
 
 from tf1_mnist import data, networks, reproduce  # noqa: E402
 from tf1_mnist.errors import UserError  # noqa: E402
+
+
+MODES = ("all-threads", "jobs")
 
 
 def main():
@@ -28,31 +34,77 @@ def main():
     parser.add_argument("--epochs", type=int, default=None, help="other models: epochs")
     parser.add_argument("--data-dir", default=data.resolve_data_dir(),
                         help="MNIST directory ($TF1_MNIST_DATA_DIR, else MNIST_data/)")
+    parser.add_argument("--out", default=None, help="also write the table to this file")
+    parser.add_argument("--only", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.only:
+        print(json.dumps(_measure(args)))
+        return
+    if args.seeds < 1 or args.jobs < 2:
+        raise UserError("--seeds must be at least 1 and --jobs at least 2")
+    # Each way runs in a fresh process, as a user's command would: in a process that has
+    # already run a session on TensorFlow's default thread pool, later one-thread sessions
+    # can differ in the last bits.
+    walls, results = {}, {}
+    ways = (("all", "all-threads", 1), (1, "jobs", 1), (args.jobs, "jobs", args.jobs))
+    for key, mode, jobs in ways:
+        walls[key], results[key] = _child(args, mode, jobs)
     from tf1_mnist.compat import TF_VERSION
 
+    command = "python bench/sweep.py --model {} --seeds {} --jobs {}{}".format(
+        args.model, args.seeds, args.jobs,
+        "" if args.epochs is None else " --epochs {}".format(args.epochs))
+    lines = ["Python {}, TensorFlow {}, {} CPUs: {} {} trainings (`{}`), each way in a "
+             "fresh process".format(sys.version.split()[0], TF_VERSION, os.cpu_count(),
+                                    args.seeds, args.model, command), "",
+             "| way | wall time (s) |", "| --- | --- |",
+             "| one at a time, TensorFlow's default threads (before `--jobs`) | {:.1f} |".format(
+                 walls["all"]),
+             "| `--jobs 1`: one at a time, one thread | {:.1f} |".format(walls[1]),
+             "| `--jobs {0}`: {0} at a time, one thread each | {1:.1f} |".format(
+                 args.jobs, walls[args.jobs]), "",
+             "Speed-up of `--jobs {}` over one process on all cores: **{:.2f}x**; `--jobs 1` "
+             "and `--jobs {}` give the same numbers: {}.".format(
+                 args.jobs, walls["all"] / walls[args.jobs], args.jobs,
+                 "yes" if results[1] == results[args.jobs] else "**no**")]
+    print("\n".join(lines))
+    if args.out:
+        from tf1_mnist import files
+        files.write_file(args.out, "\n".join(lines) + "\n", what="table")
+
+
+def _child(args, mode, jobs):
+    """Time one way of running the sweep in a fresh process: (seconds, results)."""
+    command = [sys.executable, os.path.abspath(__file__), "--only", mode, "--model", args.model,
+               "--seeds", str(args.seeds), "--jobs", str(jobs), "--data-dir", args.data_dir]
+    if args.epochs is not None:
+        command += ["--epochs", str(args.epochs)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, universal_newlines=True)
+    out, _ = process.communicate()
+    if process.returncode != 0:
+        raise UserError("the {} run stopped (exit {}); its error is above".format(
+            mode, process.returncode))
+    measured = json.loads(out.strip().splitlines()[-1])
+    return measured["seconds"], measured["results"]
+
+
+def _measure(args):
     arrays = data.load_mnist(args.data_dir, download=False)
     jobs = reproduce.plan(list(range(args.seeds)), model=args.model, variants=("faithful",),
                           long_epochs=0, epochs=args.epochs)
     start = time.time()
-    for job in jobs:  # the way before --jobs: one process, TensorFlow's default threads
-        reproduce.run_one(arrays, args.model, job, intra_op_threads=0)
-    all_cores = time.time() - start
-    walls, results = {}, {}
-    for processes in (1, args.jobs):
-        start = time.time()
+    if args.only == "all-threads":  # the way before --jobs: TensorFlow's default threads
+        records = [reproduce.run_one(arrays, args.model, job, intra_op_threads=0)
+                   for job in jobs]
+    else:
         records = reproduce.run(arrays, jobs, model=args.model, log=lambda line: None,
-                                processes=processes, data_dir=args.data_dir)
-        walls[processes] = time.time() - start
-        results[processes] = [(r["test_accuracy"], r["history"]) for r in records]
-    print("Python {}, TensorFlow {}, {} CPUs: {} {} trainings".format(
-        sys.version.split()[0], TF_VERSION, os.cpu_count(), len(jobs), args.model))
-    print("  one at a time, all cores' threads:  {:.1f} s".format(all_cores))
-    print("  one at a time, one thread (--jobs 1): {:.1f} s".format(walls[1]))
-    print("  {} at a time, one thread each:       {:.1f} s".format(args.jobs, walls[args.jobs]))
-    print("  speed-up of --jobs {} over one process on all cores: {:.2f}x".format(
-        args.jobs, all_cores / walls[args.jobs]))
-    print("  same numbers:       {}".format(results[1] == results[args.jobs]))
+                                processes=args.jobs, data_dir=args.data_dir)
+    seconds = time.time() - start
+    # the numbers of each run; an epoch's "seconds" is a timing, not a result
+    results = [[r["test_accuracy"], r["validation_accuracy"],
+                [{k: v for k, v in point.items() if k != "seconds"} for point in r["history"]]]
+               for r in records]
+    return {"seconds": seconds, "results": results}
 
 
 if __name__ == "__main__":
