@@ -42,6 +42,13 @@ def main():
         return
     if args.seeds < 1 or args.jobs < 2:
         raise UserError("--seeds must be at least 1 and --jobs at least 2")
+    if args.out:  # fail now, not after the sweep
+        from tf1_mnist import files
+
+        folder = os.path.dirname(os.path.abspath(args.out))
+        if not os.path.isdir(folder):
+            raise UserError("{}: no such folder; choose another --out".format(folder))
+        files.check_writable_dir(folder, "table", "--out")
     # Each way runs in a fresh process, as a user's command would: in a process that has
     # already run a session on TensorFlow's default thread pool, later one-thread sessions
     # can differ in the last bits.

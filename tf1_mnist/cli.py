@@ -5,6 +5,7 @@ mistake a user can make ends as one ``error: ...`` line and a non-zero exit.
 TensorFlow is imported only by the commands that need it.
 """
 import argparse
+import contextlib
 import os
 import sys
 
@@ -280,8 +281,6 @@ def cmd_train(args):
     if args.log_dir:
         files.check_writable_dir(args.log_dir, "TensorBoard logs", "--log-dir")
     chief = task is None or task.index == 0
-    import contextlib
-
     # Only the chief writes the model directory (and so only it locks it).
     with checkpoint.Lock(model_dir, wait=args.wait) if chief else contextlib.ExitStack():
         arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))

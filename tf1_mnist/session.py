@@ -8,13 +8,15 @@ CHUNK = 1000  # a CNN's activations for 10,000 images at once would take gigabyt
 
 
 def config(intra_op_threads=0):
-    """The session configuration (0 threads: TensorFlow's process-wide pool, as many as
-    cores). An explicit count gets a pool of its own: the process-wide one keeps the
-    size the first session gave it."""
-    if not intra_op_threads:
-        return tf.ConfigProto()
-    return tf.ConfigProto(intra_op_parallelism_threads=intra_op_threads,
-                          use_per_session_threads=True)
+    """The session configuration (0 threads: as many as cores).
+
+    TensorFlow (1.15 and 2.x alike) keeps the intra-op pool the first session of a
+    process made; a later session asking for another count runs on that pool, and its
+    numbers can differ in the last bits (measured: a one-thread MLP run after a
+    default-threads one matches two threads, not one). So a process keeps one count:
+    ``reproduce`` runs every training on ``THREADS_PER_TRAINING``, and bench/sweep.py
+    times each way in a fresh process."""
+    return tf.ConfigProto(intra_op_parallelism_threads=intra_op_threads)
 
 
 def run_in_chunks(sess, tensor, X, images, chunk=CHUNK):
