@@ -231,3 +231,21 @@ def test_downloaded_files_are_readable_by_others(tmp_path):
                           out=None)
     for name in os.listdir(str(tmp_path / "t")):
         assert os.stat(str(tmp_path / "t" / name)).st_mode & 0o777 == files.file_mode()
+
+
+def test_own_mirror_from_the_environment(tmp_path, monkeypatch):
+    """$TF1_MNIST_MIRROR (the Docker build's MNIST_MIRROR) replaces the public mirrors,
+    with the same checks; a value that is no URL is one line."""
+    arrays = write_mnist_like(tmp_path / "mirror")
+    monkeypatch.setattr(data, "MIRRORS", ("http://127.0.0.1:9/",))  # would fail
+    with serving(tmp_path / "mirror") as url:
+        monkeypatch.setenv(data.MIRROR_ENV, url.rstrip("/"))
+        log = io.StringIO()
+        data.ensure_files(str(tmp_path / "a"), checksums=checksums_of(arrays), out=log)
+    assert not data.missing_files(str(tmp_path / "a"))
+    assert "from " + url + "train-images-idx3-ubyte.gz" in log.getvalue()
+    monkeypatch.setenv(data.MIRROR_ENV, "mirror.example.org/mnist")
+    with pytest.raises(UserError, match=r"TF1_MNIST_MIRROR='mirror.example.org/mnist' is not "
+                                        r"a URL"):
+        data.ensure_files(str(tmp_path / "b"), out=None)
+    assert not os.path.exists(str(tmp_path / "b"))

@@ -138,3 +138,20 @@ def test_bad_tf_config_is_one_line(config, message):
 def test_no_tf_config_means_local_training():
     assert distributed.from_environment({}) is None
     assert distributed.from_environment({"TF_CONFIG": " "}) is None
+
+
+def test_sigterm_stops_a_waiting_ps_at_once(tmp_path):
+    """A ps blocks in TensorFlow waiting for its workers; it still takes SIGTERM (docker
+    stop) within its one-second waits: one line, exit 143."""
+    cluster = _cluster()
+    ps = _start(cluster, "ps", 0, ["--timeout", "300"], str(tmp_path / "ps.log"))
+    for _ in range(600):
+        if "waiting for 2 workers" in _read(str(tmp_path / "ps.log")):
+            break
+        time.sleep(0.1)
+    ps[0].send_signal(signal.SIGTERM)
+    code, = _finish([ps], timeout=30)
+    log = _read(str(tmp_path / "ps.log"))
+    assert code == 143, log
+    assert log.strip().splitlines()[-1].startswith("error: stopped by SIGTERM;"), log
+    assert "Traceback" not in log

@@ -499,3 +499,31 @@ def test_ctrl_c_at_any_moment(tmp_path, mnist_dir, delay, trained_model):
     assert process.returncode == 130, err
     assert len(err.strip().splitlines()) <= 1 and "Model saved" not in out
     assert checkpoint.load_description(model_dir) == before
+
+
+def _wait_for_output(process, text, limit=200):
+    """Read ``process``'s stdout line by line until one holds ``text``."""
+    lines = []
+    for _ in range(limit):
+        line = process.stdout.readline()
+        lines.append(line)
+        if text in line or not line:
+            break
+    assert text in lines[-1], "".join(lines)
+
+
+def test_sigterm_stops_training_like_ctrl_c(tmp_path, mnist_dir, trained_model):
+    """docker stop / Kubernetes send SIGTERM: one line, exit 143 (128 + 15), the previous
+    model intact, at once rather than at Docker's SIGKILL 10 s later."""
+    model_dir = str(tmp_path / "model")
+    shutil.copytree(trained_model[0], model_dir)
+    before = checkpoint.load_description(model_dir)
+    process = _start(_train_command(model_dir, mnist_dir, "--n-iterations", "200000"))
+    _wait_for_output(process, "Iteration 100 ")
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 143, err
+    assert err.strip().splitlines()[-1] == ("error: stopped by SIGTERM; nothing was saved, the "
+                                           "previous model (if any) is unchanged")
+    assert "Traceback" not in err and "Model saved" not in out
+    assert checkpoint.load_description(model_dir) == before

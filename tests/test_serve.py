@@ -199,6 +199,17 @@ def test_twenty_clients_at_once(server, mnist_dir):
     assert not failures, failures[:3]
 
 
+def test_sigterm_stops_the_server_cleanly(trained_model):
+    """docker stop sends SIGTERM: the server stops as on Ctrl-C, with exit 0."""
+    running = Server(trained_model[0])
+    status, _ = call(running, "/v1/models/mnist")
+    assert status == 200
+    running.process.send_signal(signal.SIGTERM)
+    out, err = running.process.communicate(timeout=30)
+    assert running.process.returncode == 0 and out.strip().endswith("Stopped."), err
+    assert "Traceback" not in err
+
+
 def test_serve_without_a_model_is_one_line(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "tf1_mnist", "serve", "--model-dir",
                                 str(tmp_path / "none")], cwd=ROOT,

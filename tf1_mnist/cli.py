@@ -13,7 +13,6 @@ from tf1_mnist import __version__
 from tf1_mnist.errors import UserError
 
 EXIT_USER_ERROR = 1
-EXIT_INTERRUPTED = 130
 
 
 def _number(text, kind, accept, wanted):
@@ -255,8 +254,7 @@ def build_parser():
 
 
 def cmd_train(args):
-    from tf1_mnist import checkpoint, data, distributed, files, networks
-    from tf1_mnist.train import iterations_for_epochs, prepare, recipe, train
+    from tf1_mnist import checkpoint, distributed, networks
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
     given = {key: getattr(args, key) for key in ("learning_rate", "batch_size", "n_iterations",
@@ -275,9 +273,42 @@ def cmd_train(args):
     if task is None and args.sync:
         raise UserError("--sync applies to parameter-server training; set $TF_CONFIG (see "
                         "the README) or drop --sync")
-    if task is not None and task.type == "ps":
+    if task is not None:
+        try:
+            return _train_task(args, task, model_dir, given)
+        except KeyboardInterrupt:
+            # TF 1.15 can hang closing a session or a tf.train.Server at exit: end here.
+            status = _interrupted_status()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    return _train_local(args, model_dir, given)
+
+
+def _train_task(args, task, model_dir, given):
+    """Run as a task of the $TF_CONFIG cluster; the process ends here."""
+    from tf1_mnist import distributed
+
+    if task.type == "ps":
         distributed.run_ps(task, args.timeout, log=lambda line: print(line, flush=True))
         return 0
+    if args.log_dir:
+        raise UserError("--log-dir is not supported with $TF_CONFIG yet; drop it")
+    _train_local(args, model_dir, given, task)
+    chief = task.index == 0
+    # TF 1.15 can hang closing a session or a tf.train.Server at exit: end here.
+    print("Model saved to {}/".format(model_dir.rstrip("/")) if chief else
+          "Worker {} done; worker 0 saves the model".format(task.index), flush=True)
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _train_local(args, model_dir, given, task=None):
+    """Train here, or as worker ``task`` of a parameter-server cluster."""
+    from tf1_mnist import checkpoint, data, distributed, files, networks
+    from tf1_mnist.train import iterations_for_epochs, prepare, recipe, train
+
+    mlp = args.model == networks.MLP
     if args.log_dir:
         files.check_writable_dir(args.log_dir, "TensorBoard logs", "--log-dir")
     chief = task is None or task.index == 0
@@ -299,8 +330,6 @@ def cmd_train(args):
                   variant=given.get("variant", "faithful"), seed=args.seed, log=log,
                   log_dir=args.log_dir, progress=sys.stderr, locked=True)
         else:
-            if args.log_dir:
-                raise UserError("--log-dir is not supported with $TF_CONFIG yet; drop it")
             hp = recipe(args.model, hp)
             # Each worker its own batch order; the weights come from the chief.
             data_seed = None if args.seed is None else args.seed + task.index
@@ -308,12 +337,7 @@ def cmd_train(args):
             distributed.train_worker(task, split, schedule, model_dir, args.model, hp,
                                      given.get("variant", "faithful"), args.seed, args.sync,
                                      args.timeout, log=log)
-    if task is not None:
-        # TF 1.15 can hang closing a session or a tf.train.Server at exit: end here.
-        print("Model saved to {}/".format(model_dir.rstrip("/")) if chief else
-              "Worker {} done; worker 0 saves the model".format(task.index), flush=True)
-        sys.stderr.flush()
-        os._exit(0)
+            return 0
     print("Model saved to {}/".format(model_dir.rstrip("/")))
     return 0
 
@@ -458,11 +482,20 @@ def cmd_download(args):
     return 0
 
 
-def _on_sigint(signum, frame):
+def _on_signal(signum, frame):
     from tf1_mnist.errors import note_interrupt
 
-    note_interrupt()
+    note_interrupt(signum)
     raise KeyboardInterrupt
+
+
+def _interrupted_status():
+    """Say what stopped the work on one line; return the exit status."""
+    from tf1_mnist.errors import interruption
+
+    what, status = interruption()
+    _error("{}; nothing was saved, the previous model (if any) is unchanged".format(what))
+    return status
 
 
 def _error(message):
@@ -477,14 +510,22 @@ def main(argv=None):
 
     from tf1_mnist.errors import check_interrupted
 
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _on_sigint)
+    # SIGTERM (docker stop, Kubernetes) ends the work as Ctrl-C does. As a container's
+    # PID 1 the process would otherwise ignore it until Docker's SIGKILL, 10 s later.
+    for signum, default in ((signal.SIGINT, signal.default_int_handler),
+                            (signal.SIGTERM, signal.SIG_DFL)):
+        if signal.getsignal(signum) is default:
+            signal.signal(signum, _on_signal)
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         parser = build_parser()
         if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
             argv = ["train"] + argv  # no command: train, as `docker run tf1-mnist` does
         args = parser.parse_args(argv)
+        if args.command != "download":  # every other command starts TensorFlow
+            from tf1_mnist import gpu
+
+            gpu.check_supported()
         status = args.func(args)
         check_interrupted()
         return status
@@ -492,8 +533,7 @@ def main(argv=None):
         _error(exc)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        _error("interrupted; nothing was saved, the previous model (if any) is unchanged")
-        return EXIT_INTERRUPTED
+        return _interrupted_status()
     except BrokenPipeError:
         # The reader went away (`tf1-mnist evaluate | head`): stop quietly, and keep
         # Python from reporting the same broken pipe again when it flushes at exit.

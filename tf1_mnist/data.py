@@ -27,6 +27,9 @@ MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
 )
+# Your own copy instead (behind a firewall, in CI): a URL whose directory holds the four
+# .gz files; the SHA-256 checks are the same.
+MIRROR_ENV = "TF1_MNIST_MIRROR"
 
 TRAIN_IMAGES = "train-images-idx3-ubyte"
 TRAIN_LABELS = "train-labels-idx1-ubyte"
@@ -150,7 +153,7 @@ def load_mnist(data_dir=None, download=True, checksums=SHA256, mirrors=None):
     Returns a dict with keys ``train_images`` [60000, 28, 28], ``train_labels``
     [60000], ``test_images`` [10000, 28, 28], ``test_labels`` [10000]. Missing files
     are downloaded first when ``download`` is true, from ``mirrors`` (default:
-    ``MIRRORS``, read when called).
+    ``default_mirrors()``, read when called).
     """
     data_dir = resolve_data_dir(data_dir)
     if download:
@@ -219,7 +222,8 @@ def ensure_files(data_dir, mirrors=None, checksums=SHA256, out=sys.stderr):
     missing = missing_files(data_dir)
     if not missing:
         return
-    mirrors = MIRRORS if mirrors is None else mirrors
+    if mirrors is None:
+        mirrors = default_mirrors()
     created = _make_dirs(data_dir)
     failures = []
     try:
@@ -241,6 +245,17 @@ def ensure_files(data_dir, mirrors=None, checksums=SHA256, out=sys.stderr):
                         "directory that has them"
                         .format(names, failures[0][1], mirrors[0] if mirrors else "a mirror",
                                 data_dir.rstrip("/"), DATA_DIR_ENV))
+
+
+def default_mirrors(environ=None):
+    """$TF1_MNIST_MIRROR alone when it is set, else ``MIRRORS``."""
+    own = (os.environ if environ is None else environ).get(MIRROR_ENV, "").strip()
+    if not own:
+        return MIRRORS
+    if "://" not in own:
+        raise UserError("${}={!r} is not a URL; set it like https://example.org/mnist/ (a "
+                        "directory holding the four .gz files)".format(MIRROR_ENV, own))
+    return (own.rstrip("/") + "/",)
 
 
 def _make_dirs(data_dir):

@@ -21,7 +21,7 @@ import os
 import sys
 import time
 
-from tf1_mnist.errors import UserError, one_line
+from tf1_mnist.errors import UserError, check_interrupted, one_line, signals_noted
 
 ENV = "TF_CONFIG"
 Task = collections.namedtuple("Task", ["cluster", "type", "index"])
@@ -95,16 +95,28 @@ def run_ps(task, timeout, log=print):
                                       "stopping".format(task.index))
     with tf.Graph().as_default():
         dequeue = _done_queues(task, tf)[task.index].dequeue()
-        options = tf.RunOptions(timeout_in_ms=int(timeout * 1000))
-        with tf.Session(server.target) as sess:
+        # Wait in one-second slices: a signal (docker stop) is handled between them.
+        options = tf.RunOptions(timeout_in_ms=int(min(timeout, 1) * 1000))
+        # Only this task's devices: otherwise the session's first run waits, in C++
+        # where no signal reaches Python, for every worker to answer.
+        config = tf.ConfigProto(device_filters=["/job:ps/task:{}".format(task.index)])
+        with tf.Session(server.target, config=config) as sess:
             for done in range(workers):
                 watchdog.progress()
-                try:
-                    worker = sess.run(dequeue, options=options)
-                except tf.errors.DeadlineExceededError:
-                    raise UserError("ps {}: {} of {} workers did not finish within {:g} s (did "
-                                    "one die?); stopping".format(task.index, workers - done,
-                                                                 workers, timeout))
+                waiting_since = time.time()
+                while True:
+                    with signals_noted():
+                        try:
+                            worker = sess.run(dequeue, options=options)
+                            break
+                        except tf.errors.DeadlineExceededError:
+                            pass
+                    check_interrupted()
+                    if time.time() - waiting_since < timeout:
+                        continue
+                    raise UserError("ps {}: {} of {} workers did not finish within {:g} s "
+                                    "(did one die?); stopping".format(
+                                        task.index, workers - done, workers, timeout))
                 log("ps {}: worker {} is done".format(task.index, worker))
             watchdog.stop()
             log("ps {}: all workers are done; stopping".format(task.index))
@@ -173,7 +185,10 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                 optimizer = tf.train.SyncReplicasOptimizer(
                     optimizer, replicas_to_aggregate=workers, total_num_replicas=workers)
             train_step = optimizer.minimize(g.cross_entropy, global_step=global_step)
-        saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
+        # The save op on this worker's CPU: unplaced, it ran on the ps, which wrote the
+        # checkpoint into its own filesystem (seen with each task in its own container).
+        with tf.device("/job:worker/task:{}/cpu:0".format(task.index)):
+            saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
         done = [q.enqueue(task.index) for q in _done_queues(task, tf)]
         hooks = [tf.train.StopAtStepHook(last_step=schedule.total)]
         if sync:

@@ -1,5 +1,7 @@
 """The one exception type the command line turns into a one-line message, and the
-record of a Ctrl-C that some library might have swallowed."""
+record of a Ctrl-C or SIGTERM that some library might have swallowed."""
+import contextlib
+import signal
 
 
 class UserError(Exception):
@@ -19,9 +21,20 @@ def one_line(message):
 _interrupted = []
 
 
-def note_interrupt():
-    """Remember a SIGINT (the command line's handler calls this before raising)."""
-    _interrupted.append(True)
+def note_interrupt(signum=signal.SIGINT):
+    """Remember a SIGINT or SIGTERM (the command line's handler calls this before
+    raising KeyboardInterrupt)."""
+    _interrupted.append(signum)
+
+
+def interruption():
+    """``(what, exit status)`` of the signal that stopped the work: Ctrl-C (SIGINT) is
+    "interrupted" and 130, ``docker stop`` or Kubernetes (SIGTERM) "stopped by SIGTERM"
+    and 143, as a shell reports a process ended by either."""
+    signum = _interrupted[-1] if _interrupted else signal.SIGINT
+    if signum == signal.SIGTERM:
+        return "stopped by SIGTERM", 128 + signum
+    return "interrupted", 128 + signal.SIGINT
 
 
 def check_interrupted():
@@ -32,5 +45,22 @@ def check_interrupted():
 
 
 def clear_interrupt():
-    """Forget a Ctrl-C that was handled (``serve`` stops on one, as it should)."""
+    """Forget a Ctrl-C or SIGTERM that was handled (``serve`` stops on one, as it
+    should)."""
     del _interrupted[:]
+
+
+@contextlib.contextmanager
+def signals_noted():
+    """Within: SIGINT and SIGTERM are only noted, and ``check_interrupted`` raises. For
+    loops that wait in TensorFlow's C++ code, where a KeyboardInterrupt raised by a
+    handler can be mangled (TF 2.x's pybind11: a RuntimeError instead)."""
+    def note(signum, frame):
+        note_interrupt(signum)
+
+    previous = {s: signal.signal(s, note) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -7,6 +7,7 @@ target with ``os.replace``, and the directory is fsync'ed so the rename itself
 survives a crash. A directory of files (a report) is written into a temporary
 sibling directory and moved into place as a whole.
 """
+import errno
 import os
 import shutil
 import tempfile
@@ -122,8 +123,25 @@ def check_writable_dir(path, what, flag):
     try:
         tempfile.NamedTemporaryFile(dir=existing, prefix=".probe-").close()
     except OSError as exc:
-        raise UserError("{}: cannot write the {} there ({}); choose another {}".format(
-            path, what, exc.strerror or exc, flag))
+        raise UserError("{}: cannot write the {} there ({}{}); choose another {}".format(
+            path, what, exc.strerror or exc, _whose(existing, exc), flag))
+
+
+def _whose(directory, exc):
+    """For a permission error: whose the directory is and what would let this process
+    write it (a mounted Docker volume is the usual case)."""
+    if exc.errno not in (errno.EACCES, errno.EPERM) or not hasattr(os, "geteuid"):
+        return ""
+    try:
+        owner = os.stat(directory)
+    except OSError:
+        return ""
+    uid = os.geteuid()
+    if owner.st_uid == uid:
+        return ": {} is yours but read-only; chmod u+w it".format(directory)
+    return (": {} belongs to uid {} and this runs as uid {}; make it writable for uid {}, "
+            "or run as its owner (docker run --user {}:{})".format(
+                directory, owner.st_uid, uid, uid, owner.st_uid, owner.st_gid))
 
 
 def _remove_quietly(path):
