@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -24,9 +25,10 @@ from tf1_mnist import data, images
 class Server(object):
     """`python -m tf1_mnist serve --port 0` in a subprocess; .url once it is ready."""
 
-    def __init__(self, model_dir):
+    def __init__(self, model_dir, *extra):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tf1_mnist", "serve", "--model-dir", model_dir, "--port", "0"],
+            [sys.executable, "-m", "tf1_mnist", "serve", "--model-dir", model_dir, "--port",
+             "0"] + list(extra),
             cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, universal_newlines=True)
         line = self.process.stdout.readline()
@@ -199,15 +201,91 @@ def test_twenty_clients_at_once(server, mnist_dir):
     assert not failures, failures[:3]
 
 
-def test_sigterm_stops_the_server_cleanly(trained_model):
-    """docker stop sends SIGTERM: the server stops as on Ctrl-C, with exit 0."""
+def _port_of(server):
+    return int(server.url.rstrip("/").rsplit(":", 1)[1])
+
+
+def _instances_body(n=1):
+    return json.dumps({"instances": [[0.5] * 784] * n}).encode("utf-8")
+
+
+def test_sigterm_finishes_requests_under_way_then_exits_0(trained_model):
+    """docker stop sends SIGTERM: the server stops accepting, answers the request it is
+    reading, exits 0 with "Stopped."; each request was one access line."""
     running = Server(trained_model[0])
     status, _ = call(running, "/v1/models/mnist")
     assert status == 200
+    body = _instances_body(3)
+    client = socket.create_connection(("127.0.0.1", _port_of(running)), timeout=30)
+    client.sendall("POST /v1/models/mnist:predict HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                   "application/json\r\nContent-Length: {}\r\n\r\n".format(len(body))
+                   .encode("ascii") + body[:len(body) // 2])
+    time.sleep(0.5)
     running.process.send_signal(signal.SIGTERM)
+    time.sleep(1)
+    with pytest.raises(OSError):  # no longer accepting
+        socket.create_connection(("127.0.0.1", _port_of(running)), timeout=5).close()
+    client.sendall(body[len(body) // 2:])
+    answer = b""
+    while b"}]}" not in answer:
+        chunk = client.recv(65536)
+        assert chunk, answer
+        answer += chunk
+    client.close()
+    assert answer.startswith(b"HTTP/1.1 200 ") and b'"predictions"' in answer
     out, err = running.process.communicate(timeout=30)
     assert running.process.returncode == 0 and out.strip().endswith("Stopped."), err
     assert "Traceback" not in err
+    assert re.search(r'^127\.0\.0\.1 "GET /v1/models/mnist" 200 \d+\.\d ms$', out, re.M), out
+    assert re.search(r'^127\.0\.0\.1 "POST /v1/models/mnist:predict" 200 \d+\.\d ms$', out,
+                     re.M), out
+
+
+def test_quiet_serves_without_access_lines(trained_model):
+    running = Server(trained_model[0], "--quiet")
+    assert call(running, "/v1/models/mnist")[0] == 200
+    code, out, err = running.stop()
+    assert code == 0 and out.strip().splitlines() == ["Stopped."], out  # the first line was read
+
+
+def test_slow_and_idle_clients_do_not_shut_out_others(server):
+    """300 clients that send headers but never the body, and 100 that send nothing (a
+    slow-loris attack from one machine): a normal request is still answered (waitress's
+    default 100 connections would queue it behind them for 120 s)."""
+    port, sockets = _port_of(server), []
+    try:
+        for i in range(400):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            if i < 300:
+                s.sendall(b"POST /v1/models/mnist:predict HTTP/1.1\r\nHost: x\r\n"
+                          b"Content-Length: 100000\r\n\r\n[")
+            sockets.append(s)
+        request = Request(server.url + "v1/models/mnist:predict", data=_instances_body())
+        with urlopen(request, timeout=10) as response:
+            assert response.status == 200
+            assert len(json.loads(response.read().decode())["predictions"]) == 1
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 100000 + b"]" * 100000,  # deep nesting: RecursionError in json
+    b'{"instances": ' + b"[" * 50000 + b"0" + b"]" * 50000 + b"}",
+    b'{"instances": [[' + b"9" * 5000 + b"]]}",  # a 5,000-digit integer
+    b'{"instances": [[1e400]]}',  # a float that overflows to infinity
+    json.dumps({"instances": [["0.5"] * 784]}).encode(),  # strings, not numbers
+    json.dumps({"instances": [[True] * 784]}).encode(),
+    json.dumps({"instances": [[None] * 784]}).encode(),
+    json.dumps({"instances": [[[{"a": 1}]] * 784]}).encode(),  # an object at depth
+    json.dumps({"instances": [[0.5] * 784, [0.5] * 783]}).encode(),  # ragged
+    json.dumps({"instances": [[[0.5] * 28] * 27 + [[0.5] * 29]]}).encode(),
+    json.dumps({"instances": {"images": {"images": [0.5] * 784}}}).encode(),
+    json.dumps({"instances": [[2 ** 70] * 784]}).encode(),  # beyond int64
+])
+def test_hostile_json_is_a_400_with_an_error(server, body):
+    status, answer = call(server, "/v1/models/mnist:predict", body)
+    assert status == 400 and set(answer) == {"error"}, answer
 
 
 def test_serve_without_a_model_is_one_line(tmp_path):

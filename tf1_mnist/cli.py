@@ -241,6 +241,9 @@ def build_parser():
                        help="address to listen on (0.0.0.0: every interface, e.g. in Docker)")
     serve.add_argument("--port", type=_port, default=8501,
                        help="port (TF Serving's REST port is 8501; 0: any free port)")
+    serve.add_argument("--quiet", action="store_true",
+                       help="no access line per request (client, method, path, status, "
+                            "milliseconds)")
     serve.set_defaults(func=cmd_serve)
 
     download = commands.add_parser(
@@ -429,12 +432,13 @@ def cmd_serve(args):
                         "-r requirements.txt`".format(exc))
     from tf1_mnist.errors import clear_interrupt
 
+    say = lambda line: print(line, flush=True)  # noqa: E731
     try:
-        serve(model_dir, host=args.host, port=args.port,
-              ready=lambda line: print(line, flush=True))
+        serve(model_dir, host=args.host, port=args.port, ready=say,
+              log=None if args.quiet else say)
     except KeyboardInterrupt:
         pass
-    # Ctrl-C is how a server is stopped, not an error (waitress returns on it too).
+    # Ctrl-C or SIGTERM is how a server is stopped, not an error.
     clear_interrupt()
     print("Stopped.", flush=True)
     return 0

@@ -44,6 +44,11 @@ def check_interrupted():
         raise KeyboardInterrupt
 
 
+def interrupted():
+    """Whether a Ctrl-C or SIGTERM has been noted (and not cleared)."""
+    return bool(_interrupted)
+
+
 def clear_interrupt():
     """Forget a Ctrl-C or SIGTERM that was handled (``serve`` stops on one, as it
     should)."""

@@ -13,21 +13,46 @@ thread-safe), behind Flask on the waitress server. Routes:
   does -> the prediction, probabilities, the 28x28 network input, and what the
   tutorial's raw feed would have predicted.
 
-Every bad request gets a 4xx and TF Serving's ``{"error": "..."}``.
+Every bad request gets a 4xx and TF Serving's ``{"error": "..."}``; each request is one
+access line (unless quiet). Held up against slow and idle clients by waitress's settings
+in ``SERVER_SETTINGS`` plus a deadline for each request's headers and body
+(``REQUEST_SECONDS``); stopped by Ctrl-C or SIGTERM, it closes its socket, finishes the
+requests under way for up to ``DRAIN_SECONDS`` and returns.
 """
 import json
 import os
+import sys
+import time
 
 import numpy as np
 
 from tf1_mnist import images
-from tf1_mnist.errors import UserError
+from tf1_mnist.errors import UserError, interrupted, signals_noted
 
 MODEL_NAME = "mnist"
 VERSION = "1"
 MAX_BODY = 10 * 1024 * 1024
 MAX_INSTANCES = 10000
 WEB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
+
+# Chosen on bench/serve_bench.py's hostile rows (docs/serve.md): waitress reads every
+# request whole in its event loop before a worker thread sees it, so slow clients cost a
+# socket, not a thread; enough sockets, poll() (select() stops at 1024 descriptors), and
+# idle connections closed after a few seconds keep a few hundred of them from crowding
+# out everyone else.
+SERVER_SETTINGS = {
+    "threads": 8,
+    "connection_limit": 1000,  # at most the descriptor limit less a margin (below)
+    "channel_timeout": 10,  # seconds a connection may sit idle (no bytes) before closing
+    "cleanup_interval": 1,  # how often those are looked for
+    "asyncore_use_poll": True,
+    # Bodies are read whole (to a temporary file past 512 KB) before the application sees
+    # them: up to twice the limit the application answers with its JSON 413; beyond, waitress
+    # answers 413 itself and closes the connection.
+    "max_request_body_size": 2 * MAX_BODY,
+}
+REQUEST_SECONDS = 30  # one request's headers and body must arrive within this
+DRAIN_SECONDS = 2  # at shutdown, how long requests under way may take to finish
 
 
 class BadRequest(Exception):
@@ -55,6 +80,9 @@ def parse_instances(body):
         request = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadRequest("malformed JSON: {}".format(str(exc).split("\n")[0][:200]))
+    except RecursionError:
+        raise BadRequest("the JSON is nested too deeply; an instance is 784 numbers, or 28 "
+                         "rows of 28")
     if not isinstance(request, dict) or not ({"instances", "inputs"} & set(request)):
         raise BadRequest("the request must be a JSON object with \"instances\" (or "
                          "\"inputs\")")
@@ -75,9 +103,14 @@ def parse_instances(body):
         raise BadRequest("{} instances in one request; send at most {}".format(
             len(rows), MAX_INSTANCES))
     try:
-        array = np.array(rows, dtype=np.float64)
-    except (ValueError, TypeError):
+        # No dtype: strings, booleans, objects or ragged rows must not be coerced to
+        # numbers (np.array(["1"], float) would be); they are refused below.
+        array = np.array(rows)
+    except (ValueError, TypeError, RecursionError):
+        array = None
+    if array is None or array.dtype.kind not in "iuf":
         raise BadRequest("each instance must be 784 numbers, or 28 rows of 28 numbers")
+    array = array.astype(np.float64)
     if array.ndim == 3 and array.shape[1:] == (28, 28):
         array = array.reshape(len(array), 784)
     if array.ndim != 2 or array.shape[1] != 784:
@@ -121,6 +154,34 @@ def predict_image(predictor, body):
     return answer
 
 
+def access_log(app, log):
+    """WSGI middleware: one line per request to ``log`` (client, method, path, status,
+    milliseconds), written when the response is done."""
+    def logged(environ, start_response):
+        started = time.time()
+        status = []
+
+        def record(code, headers, exc_info=None):
+            status.append(code.split(" ", 1)[0])
+            return start_response(code, headers, exc_info)
+
+        body = app(environ, record)
+        try:
+            for chunk in body:
+                yield chunk
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+            path = environ.get("PATH_INFO", "")
+            if environ.get("QUERY_STRING"):
+                path += "?" + environ["QUERY_STRING"]
+            log('{} "{} {}" {} {:.1f} ms'.format(
+                environ.get("REMOTE_ADDR", "-"), environ.get("REQUEST_METHOD", "-"),
+                path.encode("unicode_escape").decode("ascii")[:200],
+                status[0] if status else "-", 1000 * (time.time() - started)))
+    return logged
+
+
 def create_app(predictor, max_body=MAX_BODY):
     """The Flask application answering with ``predictor`` (an ``inference.Predictor``)."""
     from flask import Flask, Response, request, send_from_directory
@@ -149,6 +210,14 @@ def create_app(predictor, max_body=MAX_BODY):
     @app.errorhandler(BadRequest)
     def bad_request(exc):
         return answer({"error": str(exc)}, 400)
+
+    @app.errorhandler(Exception)
+    def internal_error(exc):
+        # A bug of ours, not the client's: one line in the log, not a traceback.
+        print("error: {} {}: {}: {}".format(request.method, request.path,
+                                            type(exc).__name__, str(exc).split("\n")[0][:200]),
+              file=sys.stderr, flush=True)
+        return answer({"error": "internal error ({})".format(type(exc).__name__)}, 500)
 
     @app.route("/")
     def page():
@@ -189,8 +258,25 @@ def create_app(predictor, max_body=MAX_BODY):
     return app
 
 
-def serve(model_dir, host="127.0.0.1", port=8501, threads=8, ready=print):
-    """Restore the model once, then serve until interrupted."""
+def server_settings():
+    """``SERVER_SETTINGS``, with the connection limit kept below this process's limit on
+    open descriptors (a container's may be 1024)."""
+    settings = dict(SERVER_SETTINGS)
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft != resource.RLIM_INFINITY:
+            settings["connection_limit"] = max(10, min(settings["connection_limit"],
+                                                       soft - 64))
+    except (ImportError, ValueError, OSError):
+        pass
+    return settings
+
+
+def serve(model_dir, host="127.0.0.1", port=8501, ready=print, log=None):
+    """Restore the model once, then serve until Ctrl-C or SIGTERM. ``log``: where each
+    request's access line goes (None: nowhere)."""
     import logging
 
     import waitress
@@ -202,9 +288,10 @@ def serve(model_dir, host="127.0.0.1", port=8501, threads=8, ready=print):
 
     with Predictor(model_dir) as predictor:
         predictor.probabilities([np.zeros(784, np.float32)])  # warm up before the first user
+        app = create_app(predictor)
         try:
-            server = waitress.create_server(create_app(predictor), host=host, port=port,
-                                            threads=threads)
+            server = waitress.create_server(access_log(app, log) if log else app, host=host,
+                                            port=port, **server_settings())
         except OSError as exc:
             raise UserError("cannot listen on {}:{} ({}); choose another --port or --host"
                             .format(host, port, exc.strerror or exc))
@@ -214,6 +301,43 @@ def serve(model_dir, host="127.0.0.1", port=8501, threads=8, ready=print):
                   model_dir, predictor.description["model"], shown_host, server.effective_port,
                   shown_host, server.effective_port, MODEL_NAME))
         try:
-            server.run()
+            with signals_noted():
+                _run_until_interrupted(server)
+                _drain(server, DRAIN_SECONDS)
         finally:
             server.close()
+
+
+def _run_until_interrupted(server):
+    """waitress's event loop in slices, until a signal is noted; every slice also ends
+    requests whose headers and body have taken longer than ``REQUEST_SECONDS``."""
+    from waitress import wasyncore
+
+    started = {}  # id of a channel's request still being read -> when it was first seen
+    while not interrupted():
+        wasyncore.loop(timeout=0.1, map=server._map, use_poll=True, count=1)
+        now, seen = time.time(), {}
+        for channel in list(server.active_channels.values()):
+            partial = getattr(channel, "request", None)
+            if partial is None or channel.requests:
+                continue
+            key = (id(channel), id(partial))
+            seen[key] = started.get(key, now)
+            if now - seen[key] > REQUEST_SECONDS:
+                channel.will_close = True  # a slow-loris client: close it
+        started = seen
+
+
+def _drain(server, seconds):
+    """Stop accepting, then let the requests under way finish for up to ``seconds``."""
+    from waitress import wasyncore
+
+    wasyncore.dispatcher.close(server)  # the listening socket: new clients are refused
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        busy = server.task_dispatcher.queue or any(
+            channel.request is not None or channel.requests or channel.total_outbufs_len
+            for channel in list(server.active_channels.values()))
+        if not busy:
+            return
+        wasyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)

@@ -71,6 +71,25 @@ def mask_times(text):
     return TIMES.sub("<t> s", text)
 
 
+NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+def same_run(new, old):
+    """Whether two outputs of one command are the same run: identical text once the
+    seconds are masked, except that a decimal may differ by one unit in its last printed
+    digit. That much moves between machines of one kind (seen: a loss printed 0.365983
+    on the machine that recorded it, 0.365982 on another: matrix kernels that sum in
+    another order on another CPU); a different run moves far more."""
+    new, old = mask_times(new), mask_times(old)
+    if NUMBER.sub("<n>", new) != NUMBER.sub("<n>", old):
+        return False
+    for a, b in zip(NUMBER.findall(new), NUMBER.findall(old)):
+        digits = max(len(a.split(".")[1]), len(b.split(".")[1]))
+        if abs(float(a) - float(b)) > 1.5 * 10 ** -digits:
+            return False
+    return True
+
+
 def stack_name():
     return "py{}{}".format(*sys.version_info[:2])
 
