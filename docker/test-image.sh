@@ -31,10 +31,10 @@ seconds() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$@"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 detached() {  # detached VAR DOCKER_RUN_ARGS...: start a container, remember its id
-    local id
-    id=$(docker run -d "${@:2}")
-    containers+=("$id")
-    printf -v "$1" '%s' "$id"
+    local _cid
+    _cid=$(docker run -d "${@:2}")
+    containers+=("$_cid")
+    printf -v "$1" '%s' "$_cid"
 }
 wait_for_log() {  # wait_for_log ID TEXT SECONDS
     local i

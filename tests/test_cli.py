@@ -125,7 +125,6 @@ def test_interrupted_save_keeps_the_previous_model(tmp_path):
                         "model": "do-mlp", "hparams": model.DEFAULT_HPARAMS, "run": 2})
     assert sorted(os.listdir(model_dir)) == before
     assert checkpoint.load_description(model_dir)["run"] == 1
-    assert g.train_step is None
 
 
 def test_damaged_checkpoint_is_one_line(tmp_path, trained_model, capsys):
@@ -164,11 +163,12 @@ def test_predict_end_to_end_through_the_command_line(trained_model, tutorial_ima
 
 
 def test_raw_mode_shows_the_tutorial_input_mismatch(trained_model):
-    """Fed as the tutorial did (0-255, not centred), the project's 7 is misread."""
+    """Fed as the tutorial did (0-255, not centred), the seed-0 model reads the project's
+    7 as a 3, as the README says."""
     model_dir, _ = trained_model
     code, out, _ = run_cli(["predict", "--raw", PROJECT_IMAGE, "--model-dir", model_dir])
     assert code == 0
-    assert not out.startswith("Prediction for test image: 7")
+    assert out.startswith("Prediction for test image: 3 "), out
 
 
 def test_a_closed_pipe_is_no_traceback(trained_model, mnist_dir, tmp_path):

@@ -80,9 +80,10 @@ def test_one_ps_two_workers_train_the_tutorial(tmp_path, mnist_dir):
     assert accuracy >= 0.90
     assert "Worker 1 done; worker 0 saves the model" in other and "Iteration" not in other
     description = checkpoint.load_description(model_dir)
-    assert description["cluster"] == {"ps": 1, "worker": 2, "mode": "async",
-                                      "global_steps": description["cluster"]["global_steps"]}
-    assert description["cluster"]["global_steps"] >= 1000
+    steps = description["cluster"].pop("global_steps")
+    assert description["cluster"] == {"ps": 1, "worker": 2, "mode": "async"}
+    # Asynchronous: each worker may take one step past the 1000 before it sees the stop.
+    assert 1000 <= steps <= 1002, steps
     code, out, err = run_cli(["predict", PROJECT_IMAGE, "--model-dir", model_dir])
     assert code == 0 and out.startswith("Prediction for test image: 7"), err
 

@@ -21,6 +21,7 @@ tests/test_readme.py fails when the README, a picture's words or a recorded
 example's output (rerun on the stack that recorded it) drift from the code.
 """
 import argparse
+import glob
 import json
 import os
 import platform
@@ -129,10 +130,32 @@ def record(name, data_dir):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         json.dump({"python": platform.python_version(), "tensorflow": TF_VERSION,
+                   "cpu": cpu(),
                    "recorded": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "runs": runs}, f, indent=1, sort_keys=True)
         f.write("\n")
     print("recorded {} ({})".format(path, ", ".join(r["command"] for r in runs)))
+
+
+def cpu():
+    """What kind of processor this is, as far as TensorFlow's kernels can tell: its
+    model, instruction-set extensions and cache sizes (``unknown`` off Linux). The same
+    seed gives the same digits only on the same kind (see ``same_run``)."""
+    import hashlib
+
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+    except OSError:
+        return "unknown"
+    field = lambda key: (re.findall(r"^{}\s*: (.*)$".format(key), info, re.M) or [""])[0]  # noqa
+    caches = []
+    for index in sorted(glob.glob("/sys/devices/system/cpu/cpu0/cache/index*/size")):
+        with open(index) as f:
+            caches.append(f.read().strip())
+    flags = hashlib.sha256(" ".join(sorted(field("flags").split())).encode()).hexdigest()[:8]
+    return "{} (model {}, caches {}, flags {})".format(field("model name"), field("model"),
+                                                       "/".join(caches), flags)
 
 
 def load_example(name):
