@@ -62,6 +62,7 @@ def _read(path):
         return f.read()
 
 
+@pytest.mark.slow
 def test_one_ps_two_workers_train_the_tutorial(tmp_path, mnist_dir):
     cluster = _cluster()
     model_dir = str(tmp_path / "model")
@@ -88,6 +89,7 @@ def test_one_ps_two_workers_train_the_tutorial(tmp_path, mnist_dir):
     assert code == 0 and out.startswith("Prediction for test image: 7"), err
 
 
+@pytest.mark.slow
 def test_a_dead_worker_stops_the_others_with_one_line(tmp_path, mnist_dir):
     """Synchronous training cannot go on without worker 1: killed, the chief and the ps
     each stop with one line within the timeout."""
@@ -141,6 +143,7 @@ def test_no_tf_config_means_local_training():
     assert distributed.from_environment({"TF_CONFIG": " "}) is None
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_waiting_ps_at_once(tmp_path):
     """A ps blocks in TensorFlow waiting for its workers; it still takes SIGTERM (docker
     stop) within its one-second waits: one line, exit 143."""

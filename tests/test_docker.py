@@ -196,6 +196,7 @@ def test_dockerignore_keeps_models_data_and_caches_out():
     assert copied == allowed
 
 
+@pytest.mark.slow
 def test_container_style_run(tmp_path, mnist_dir):
     """What `docker run -v $PWD/model:/model tf1-mnist ...` does, without Docker: a clean
     copy of the package, $HOME unusable, only the model volume writable."""

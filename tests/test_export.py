@@ -54,6 +54,7 @@ def _expected(model_dir, images):
 
 
 @pytest.mark.parametrize("name", networks.NAMES)
+@pytest.mark.slow
 def test_every_network_exports_and_loads_here(name, small, tmp_path, capsys):
     arrays, models = small
     out = str(tmp_path / "serving")
@@ -71,6 +72,7 @@ def test_every_network_exports_and_loads_here(name, small, tmp_path, capsys):
     np.testing.assert_array_equal(classes, expected.argmax(axis=1))
 
 
+@pytest.mark.slow
 def test_versions_count_up_and_the_cli_lists_the_signature(small, tmp_path):
     arrays, models = small
     out = str(tmp_path / "serving")
@@ -115,6 +117,7 @@ def test_export_mistakes_are_one_line(tmp_path, capsys):
 
 @pytest.mark.skipif(not OTHER, reason="TF1_MNIST_OTHER_PYTHON (the other stack's python) is "
                     "not set; CI sets it")
+@pytest.mark.slow
 def test_savedmodels_cross_between_the_stacks(small, tmp_path):
     """Exported here, loaded there; exported there, loaded here; same predictions."""
     arrays, models = small

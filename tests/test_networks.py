@@ -152,6 +152,7 @@ def test_check_reports_the_environment():
     assert tf.__version__ in out
 
 
+@pytest.mark.slow
 def test_reproduce_another_model(mnist_dir, tmp_path):
     out = str(tmp_path / "ann")
     code, stdout, err = run_cli(["reproduce", "--model", "ann-300-200-100", "--seeds", "2",

@@ -15,14 +15,42 @@ from tf1_mnist import report  # noqa: E402
 from tf1_mnist.compat import TF_VERSION  # noqa: E402
 
 
-def test_readme_is_what_the_tool_generates():
-    with open(readme.README) as f:
-        content = f.read()
-    assert readme.generate(content) == content, \
-        "README.md drifted from its sources: run `python tools/readme.py update`"
+def _pages():
+    texts = {}
+    for page in readme.pages():
+        with open(page) as f:
+            texts[os.path.relpath(page, ROOT)] = f.read()
+    return texts
+
+
+def test_readme_and_docs_are_what_the_tool_generates():
+    pages = _pages()
+    for page, content in pages.items():
+        assert readme.generate(content, os.path.join(ROOT, page)) == content, \
+            "{} drifted from its sources: run `python tools/readme.py update`".format(page)
+    shown = "".join(pages.values())
     for name in readme.EXAMPLES:  # every recorded example is shown somewhere
-        assert "<!-- example:{}:start -->".format(name) in content or any(
+        assert "<!-- example:{}:start -->".format(name) in shown or any(
             e.get("source") == name for e in readme.EXAMPLES.values()), name
+
+
+def test_every_link_resolves():
+    """Each relative link and picture in the README and docs/ names a file that exists,
+    and each #anchor a heading of its page."""
+    import re
+
+    for page, content in _pages().items():
+        anchors = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+                   for h in re.findall(r"^#+ (.*)$", content, re.M)}
+        for target in re.findall(r"\]\(([^)\s]+)\)", content):
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            path, _, anchor = target.partition("#")
+            if path:
+                full = os.path.normpath(os.path.join(ROOT, os.path.dirname(page), path))
+                assert os.path.exists(full), "{}: broken link {}".format(page, target)
+            elif anchor:
+                assert anchor in anchors, "{}: no heading for #{}".format(page, anchor)
 
 
 @pytest.mark.parametrize("directory", readme.report_dirs())
@@ -59,6 +87,7 @@ def _rerunnable_here():
 
 
 @pytest.mark.parametrize("name", _rerunnable_here())
+@pytest.mark.slow
 def test_recorded_example_runs_the_same_today(name, mnist_dir):
     """Run a recorded example again on the stack that recorded it: same output, but
     for the seconds."""

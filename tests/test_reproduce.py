@@ -67,6 +67,7 @@ def _small(tmp_path, seed=0):
                                      validation_size=50, checksums=checksums_of(arrays))
 
 
+@pytest.mark.slow
 def test_same_seed_same_run_bit_for_bit(mnist_dir, tmp_path):
     arrays = data.load_mnist(mnist_dir, download=False)
     runs = []
@@ -104,6 +105,7 @@ def test_confusion_matrix_counts():
     assert matrix.sum() == 6 and matrix[1, 7] == 1 and matrix[9, 9] == 2 and matrix[9, 4] == 1
 
 
+@pytest.mark.slow
 def test_evaluate_matches_training_and_draws(trained_model, mnist_dir, tmp_path):
     model_dir, _ = trained_model
     picture = str(tmp_path / "confusion.png")
@@ -127,6 +129,7 @@ def test_evaluate_without_a_model(tmp_path, capsys):
     assert "no trained model" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_reproduce_writes_a_consistent_report(mnist_dir, tmp_path):
     out = str(tmp_path / "report")
     code, stdout, err = run_cli(["reproduce", "--seeds", "2", "--n-iterations", "101",
@@ -178,6 +181,7 @@ def test_watching_a_run_does_not_change_it(tmp_path):
     assert runs[0] == runs[1]
 
 
+@pytest.mark.slow
 def test_tensorboard_command_reads_the_summaries(tmp_path):
     """`tensorboard --logdir`, as the README says, is installed on this stack and
     reads what --log-dir wrote."""
@@ -233,6 +237,7 @@ def test_report_pictures_say_what_they_show(tmp_path):
     assert panels == ["training loss (log scale)", "training accuracy"]  # no empty panel
 
 
+@pytest.mark.slow
 def test_jobs_do_not_change_the_numbers(mnist_dir, tmp_path):
     reports = []
     for jobs in (1, 2):

@@ -461,6 +461,7 @@ def _wait_for_lock(model_dir, process):
     raise AssertionError("the first training never took the lock")
 
 
+@pytest.mark.slow
 def test_two_trainings_into_one_directory(tmp_path, mnist_dir):
     """The second stops at once naming the first; with --wait it waits; the model that
     remains is whole either way."""
@@ -483,6 +484,7 @@ def test_two_trainings_into_one_directory(tmp_path, mnist_dir):
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.25, 1.0, 2.5, 4.0])
+@pytest.mark.slow
 def test_ctrl_c_at_any_moment(tmp_path, mnist_dir, delay, trained_model):
     """SIGINT early (while importing), during training or saving: one line, exit 130,
     never a traceback, and the previous model is intact."""
@@ -512,6 +514,7 @@ def _wait_for_output(process, text, limit=200):
     assert text in lines[-1], "".join(lines)
 
 
+@pytest.mark.slow
 def test_sigterm_stops_training_like_ctrl_c(tmp_path, mnist_dir, trained_model):
     """docker stop / Kubernetes send SIGTERM: one line, exit 143 (128 + 15), the previous
     model intact, at once rather than at Docker's SIGKILL 10 s later."""

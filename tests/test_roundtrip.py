@@ -37,6 +37,7 @@ def test_renderings_look_like_what_they_claim(tmp_path, mnist_dir):
             assert path.endswith(".jpg")
 
 
+@pytest.mark.slow
 def test_round_trip_costs_at_most_one_point(trained_model, lenet_model, mnist_dir):
     arrays = data.load_mnist(mnist_dir, download=False)
     results = roundtrip.accuracies({"do-mlp": trained_model[0], "lenet": lenet_model},

@@ -49,6 +49,7 @@ def _ours(err):
             if line.startswith(("tf1-mnist run:", "error:", "Traceback"))]
 
 
+@pytest.mark.slow
 def test_the_tutorials_main_py(tmp_path, mnist_dir, tutorial_image):
     folder = _folder(tmp_path, "main.py")
     shutil.copy(tutorial_image, folder)
@@ -64,6 +65,7 @@ def test_the_tutorials_main_py(tmp_path, mnist_dir, tutorial_image):
     assert not os.path.exists(os.path.join(folder, "MNIST_data"))  # nothing downloaded
 
 
+@pytest.mark.slow
 def test_argparse_flags_and_tf_app_run(tmp_path, mnist_dir):
     folder = _folder(tmp_path, "softmax_flags.py")
     code, out, err = _run(folder, ["softmax_flags.py", "--data_dir", mnist_dir, "--steps",
@@ -75,6 +77,7 @@ def test_argparse_flags_and_tf_app_run(tmp_path, mnist_dir):
     assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified)".format(mnist_dir)]
 
 
+@pytest.mark.slow
 def test_conv2d_cnn_with_absl_flags(tmp_path, mnist_dir):
     folder = _folder(tmp_path, "cnn_conv2d.py")
     code, out, err = _run(folder, ["cnn_conv2d.py", "--steps", "40"], data_dir=mnist_dir)
@@ -82,6 +85,7 @@ def test_conv2d_cnn_with_absl_flags(tmp_path, mnist_dir):
     assert float(re.search(r"cnn accuracy (\S+)", out).group(1)) > 0.3  # 40 steps from chance
 
 
+@pytest.mark.slow
 def test_saver_summaries_and_sparse_labels(tmp_path, mnist_dir):
     folder = _folder(tmp_path, "saver.py", "summaries.py", "sparse_labels.py")
     code, out, err = _run(folder, ["saver.py", str(tmp_path / "ckpt")], data_dir=mnist_dir)

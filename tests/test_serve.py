@@ -209,6 +209,7 @@ def _instances_body(n=1):
     return json.dumps({"instances": [[0.5] * 784] * n}).encode("utf-8")
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_requests_under_way_then_exits_0(trained_model):
     """docker stop sends SIGTERM: the server stops accepting, answers the request it is
     reading, exits 0 with "Stopped."; each request was one access line."""
@@ -241,6 +242,7 @@ def test_sigterm_finishes_requests_under_way_then_exits_0(trained_model):
                      re.M), out
 
 
+@pytest.mark.slow
 def test_quiet_serves_without_access_lines(trained_model):
     running = Server(trained_model[0], "--quiet")
     assert call(running, "/v1/models/mnist")[0] == 200
@@ -248,6 +250,7 @@ def test_quiet_serves_without_access_lines(trained_model):
     assert code == 0 and out.strip().splitlines() == ["Stopped."], out  # the first line was read
 
 
+@pytest.mark.slow
 def test_slow_and_idle_clients_do_not_shut_out_others(server):
     """300 clients that send headers but never the body, and 100 that send nothing (a
     slow-loris attack from one machine): a normal request is still answered (waitress's
@@ -362,6 +365,7 @@ def _ellipse(cx, cy, rx, ry, n=24):
             for k in range(n + 1)]
 
 
+@pytest.mark.slow
 def test_drawing_page_draw_clear_upload(server, browser):
     browser.get(server.url)
     assert _text(browser, "prediction") == "" and _text(browser, "prediction-raw") == ""

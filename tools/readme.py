@@ -1,9 +1,9 @@
 """The README's example outputs, tables and pictures: generated from recorded runs, never typed.
 
     python tools/readme.py record NAME    # run example NAME on this stack, keep its output
-    python tools/readme.py update         # rewrite the generated parts of README.md
+    python tools/readme.py update         # rewrite the generated parts of README.md, docs/
     python tools/readme.py update --redraw  # also redraw every report's pictures
-    python tools/readme.py check          # exit 1 if README.md is not what update writes
+    python tools/readme.py check          # exit 1 if a page is not what update writes
 
 What ``update`` fills in, between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``:
 
@@ -293,10 +293,16 @@ def _upgrade(old):
     return {"stack": stack, "summaries": summaries, "runs": old["runs"]}
 
 
+def pages():
+    """The README and every page under docs/: the files whose generated parts this
+    tool writes."""
+    return [README] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
+
+
 def replace(content, name, lines):
     start, end = "<!-- {}:start -->".format(name), "<!-- {}:end -->".format(name)
     if start not in content or end not in content:
-        sys.exit("README.md: no {} ... {} markers to replace".format(start, end))
+        sys.exit("no {} ... {} markers to replace".format(start, end))
     before, rest = content.split(start, 1)
     return before + "\n".join([start] + lines + [end]) + rest.split(end, 1)[1]
 
@@ -308,15 +314,22 @@ def include_section(path):
             text]
 
 
-def generate(content):
-    """README.md's text with every generated part written afresh."""
+def generate(content, page=README):
+    """The text of ``page`` (README.md or a page under docs/) with every generated part
+    written afresh; links to reports/ are made relative to the page."""
     for path in re.findall(r"<!-- include:(\S+):start -->", content):
         content = replace(content, "include:" + path, include_section(path))
     for name in EXAMPLES:
         if "<!-- example:{}:start -->".format(name) in content:
             content = replace(content, "example:" + name, example_section(name))
-    content = replace(content, "results", results_section() + [""])
-    return replace(content, "models", models_section())
+    if "<!-- results:start -->" in content:
+        content = replace(content, "results", results_section() + [""])
+    if "<!-- models:start -->" in content:
+        content = replace(content, "models", models_section())
+    up = os.path.relpath(ROOT, os.path.dirname(page))
+    if up != ".":
+        content = content.replace("](reports/", "]({}/reports/".format(up))
+    return content
 
 
 def main():
@@ -337,16 +350,19 @@ def main():
         if args.redraw:
             for directory in report_dirs():
                 redraw(directory)
-        with open(README) as f:
-            content = generate(f.read())
-        with open(README + ".part", "w") as f:
-            f.write(content)
-        os.replace(README + ".part", README)
+        for page in pages():
+            with open(page) as f:
+                content = generate(f.read(), page)
+            with open(page + ".part", "w") as f:
+                f.write(content)
+            os.replace(page + ".part", page)
     elif args.command == "check":
-        with open(README) as f:
-            current = f.read()
-        if generate(current) != current:
-            sys.exit("README.md differs from what tools/readme.py update writes")
+        for page in pages():
+            with open(page) as f:
+                current = f.read()
+            if generate(current, page) != current:
+                sys.exit("{} differs from what tools/readme.py update writes".format(
+                    os.path.relpath(page, ROOT)))
     else:
         parser.print_help()
 
