@@ -105,7 +105,7 @@ def test_interrupted_save_keeps_the_previous_model(tmp_path):
 
     model_dir = str(tmp_path / "model")
     with tf.Graph().as_default():
-        g = model.build(dict(model.DEFAULT_HPARAMS), training_ops=False)
+        model.build(dict(model.DEFAULT_HPARAMS), training_ops=False)
         saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())

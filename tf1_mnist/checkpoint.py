@@ -24,7 +24,7 @@ import time
 import uuid
 
 from tf1_mnist import files, hparams as tutorial_hparams
-from tf1_mnist.errors import UserError, check_interrupted
+from tf1_mnist.errors import UserError, check_interrupted, first_line
 
 DEFAULT_MODEL_DIR = "model"
 MODEL_DIR_ENV = "TF1_MNIST_MODEL_DIR"
@@ -103,7 +103,7 @@ class Lock(object):
 
     def __exit__(self, *exc):
         if self.created and not os.path.exists(os.path.join(self.model_dir, DESCRIPTION)):
-            _remove_quietly(os.path.join(self.model_dir, LOCK))
+            files.remove_quietly(os.path.join(self.model_dir, LOCK))
             try:
                 os.rmdir(self.model_dir)
             except OSError:
@@ -137,7 +137,7 @@ def save(sess, saver, model_dir, description):
         except (tf.errors.OpError, OSError) as exc:
             raise UserError("{}: cannot save the checkpoint ({}); free some space or choose "
                             "another --model-dir (the previous model is unchanged)".format(
-                                model_dir, _first_line(exc)))
+                                model_dir, first_line(exc)))
         for path in _files_of(model_dir, name):
             os.chmod(path, files.file_mode())
         check_interrupted()  # a Ctrl-C that a library swallowed still stops the commit
@@ -149,7 +149,7 @@ def save(sess, saver, model_dir, description):
         committed = True
     finally:
         for path in _files_of(model_dir, previous if committed else name):
-            _remove_quietly(path)
+            files.remove_quietly(path)
         files.fsync_dir(model_dir)
 
 
@@ -169,7 +169,7 @@ def load_description(model_dir):
         raise UserError("{}: cannot read it ({}); make it readable (chmod a+r) or choose "
                         "another --model-dir".format(path, exc.strerror or exc))
     except ValueError as exc:
-        raise UserError("{}: not valid JSON ({}); {}".format(path, _first_line(exc),
+        raise UserError("{}: not valid JSON ({}); {}".format(path, first_line(exc),
                                                              RETRAIN_HINT))
     problem = _problem(description)
     if problem:
@@ -230,7 +230,7 @@ def restore(sess, saver, model_dir, description):
         saver.restore(sess, os.path.join(model_dir, description["checkpoint"]))
     except (tf.errors.OpError, ValueError) as exc:
         raise UserError("{}: the checkpoint is damaged or does not match model.json ({}); {}"
-                        .format(model_dir, _first_line(exc)[:200], RETRAIN_HINT))
+                        .format(model_dir, first_line(exc)[:200], RETRAIN_HINT))
 
 
 def stack():
@@ -239,10 +239,6 @@ def stack():
 
     return {"python": platform.python_version(), "tensorflow": TF_VERSION}
 
-
-def _first_line(exc):
-    text = str(getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc)
-    return (text.strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _committed_checkpoint(model_dir):
@@ -279,7 +275,7 @@ def _remove_stale(model_dir):
         stale_temporary = n.startswith(".") and n.endswith(files.PART)
         orphan = n.startswith(_PREFIX) and n.split(".")[0] != keep
         if stale_temporary or orphan:
-            _remove_quietly(path)
+            files.remove_quietly(path)
 
 
 def _read_quietly(path):
@@ -290,8 +286,3 @@ def _read_quietly(path):
         return ""
 
 
-def _remove_quietly(path):
-    try:
-        os.remove(path)
-    except OSError:
-        pass

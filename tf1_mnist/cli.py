@@ -1,4 +1,5 @@
-"""The command line: ``tf1-mnist train`` / ``predict`` (also ``python -m tf1_mnist ...``).
+"""The command line, ``tf1-mnist COMMAND`` (also ``python -m tf1_mnist COMMAND``): train,
+predict, evaluate, reproduce, check, run, export, serve and download.
 
 The only place that parses flags or reads the environment for defaults. Every
 mistake a user can make ends as one ``error: ...`` line and a non-zero exit.

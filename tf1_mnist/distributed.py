@@ -21,7 +21,8 @@ import os
 import sys
 import time
 
-from tf1_mnist.errors import UserError, check_interrupted, one_line, signals_noted
+from tf1_mnist.errors import (UserError, check_interrupted, first_line, one_line,
+                              signals_noted)
 
 ENV = "TF_CONFIG"
 Task = collections.namedtuple("Task", ["cluster", "type", "index"])
@@ -69,7 +70,7 @@ def _server(task, tf):
     except (tf.errors.OpError, ValueError) as exc:
         raise UserError("cannot start {} {} at {} ({}); check $TF_CONFIG's addresses".format(
             task.type, task.index, task.cluster[task.type][task.index],
-            str(exc).strip().splitlines()[0]))
+            first_line(exc)))
 
 
 def _done_queues(task, tf):
@@ -255,7 +256,7 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
             raise UserError("worker {}: the cluster stopped answering ({}: {}); another task "
                             "died or is unreachable; restart them all".format(
                                 task.index, type(exc).__name__,
-                                str(exc).strip().splitlines()[0][:160]))
+                                first_line(exc)[:160]))
         finally:
             watchdog.stop()
     log("worker {}: done after global step {}".format(task.index, schedule.total)

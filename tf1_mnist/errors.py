@@ -12,6 +12,13 @@ class UserError(Exception):
     """
 
 
+def first_line(exc):
+    """The first line of an exception's message (TensorFlow's run to pages), or its type's
+    name when it has none."""
+    text = str(getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc)
+    return (text.strip().splitlines() or [type(exc).__name__])[0]
+
+
 def one_line(message):
     """``error: message`` on one line, whatever the message holds (a file name may
     contain a newline)."""

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 
 from tf1_mnist import checkpoint, files
-from tf1_mnist.errors import UserError
+from tf1_mnist.errors import UserError, first_line
 
 DEFAULT_OUT = "export"
 SIGNATURE = "serving_default"
@@ -62,7 +62,7 @@ def export(model_dir, out_dir=DEFAULT_OUT):
         os.rename(os.path.join(staging, "model"), target)
     except (tf.errors.OpError, OSError) as exc:
         raise UserError("{}: cannot write the SavedModel ({}); free some space or choose "
-                        "another --out".format(out_dir, str(exc).strip().splitlines()[0]))
+                        "another --out".format(out_dir, first_line(exc)))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     files.fsync_dir(out_dir)

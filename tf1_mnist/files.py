@@ -64,11 +64,11 @@ def write_file(path, content, what="file", fix="choose another path"):
         os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except OSError as exc:
-        _remove_quietly(tmp)
+        remove_quietly(tmp)
         raise UserError("{}: cannot write the {} ({}); {}".format(
             path, what, exc.strerror or exc, fix))
     except BaseException:
-        _remove_quietly(tmp)
+        remove_quietly(tmp)
         raise
     fsync_dir(directory)
 
@@ -144,7 +144,8 @@ def _whose(directory, exc):
                 directory, owner.st_uid, uid, uid, owner.st_uid, owner.st_gid))
 
 
-def _remove_quietly(path):
+def remove_quietly(path):
+    """Remove ``path`` if it is there; never raise."""
     try:
         os.remove(path)
     except OSError:

@@ -6,7 +6,6 @@ other networks one run of the tutorial's recipe per seed. ``run`` trains them an
 returns run records; ``tf1_mnist.report`` turns those into statistics and pictures.
 """
 import collections
-import os
 import time
 
 from tf1_mnist import networks

@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 from tf1_mnist import images
-from tf1_mnist.errors import UserError, interrupted, signals_noted
+from tf1_mnist.errors import UserError, first_line, interrupted, signals_noted
 
 MODEL_NAME = "mnist"
 VERSION = "1"
@@ -79,7 +79,7 @@ def parse_instances(body):
     try:
         request = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequest("malformed JSON: {}".format(str(exc).split("\n")[0][:200]))
+        raise BadRequest("malformed JSON: {}".format(first_line(exc)[:200]))
     except RecursionError:
         raise BadRequest("the JSON is nested too deeply; an instance is 784 numbers, or 28 "
                          "rows of 28")
@@ -215,7 +215,7 @@ def create_app(predictor, max_body=MAX_BODY):
     def internal_error(exc):
         # A bug of ours, not the client's: one line in the log, not a traceback.
         print("error: {} {}: {}: {}".format(request.method, request.path,
-                                            type(exc).__name__, str(exc).split("\n")[0][:200]),
+                                            type(exc).__name__, first_line(exc)[:200]),
               file=sys.stderr, flush=True)
         return answer({"error": "internal error ({})".format(type(exc).__name__)}, 500)
 

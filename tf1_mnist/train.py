@@ -25,7 +25,7 @@ import numpy as np
 
 from tf1_mnist import checkpoint, data as mnist_data, files, input_data, networks, session
 from tf1_mnist.compat import tf
-from tf1_mnist.errors import UserError, check_interrupted
+from tf1_mnist.errors import UserError, check_interrupted, first_line
 from tf1_mnist.progress import bar
 
 LOG_EVERY = 100
@@ -192,7 +192,7 @@ def keep_prob(name, hp):
 
 def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful", seed=None,
           log=print, log_dir=None, track_validation=None, progress=None, log_every=None,
-          intra_op_threads=0, save=True, wait=False, locked=False):
+          intra_op_threads=0, save=True, locked=False):
     """Train network ``name`` on ``source`` (see ``prepare``), save it to ``model_dir``
     and return the metrics as a dict.
 
@@ -201,9 +201,9 @@ def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful"
     ``track_validation`` (the default when ``log_dir`` is given, and always for the
     epoch schedule) every logged point also records the validation accuracy; with
     ``log_dir`` the points are written as TensorBoard summaries, with the graph.
-    The model directory is locked (``wait``: for another training to finish) and
-    checked before training, and written only after it (``locked``: the caller holds
-    the ``checkpoint.Lock`` already); ``save=False`` trains without saving.
+    The model directory is locked and checked before training, and written only after
+    it (``locked``: the caller holds the ``checkpoint.Lock`` already); ``save=False``
+    trains without saving.
     """
     hp = recipe(name, hparams)
     if log_dir:
@@ -211,7 +211,7 @@ def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful"
     if not save or locked:
         return _train(source, model_dir if save else None, name, hp, variant, seed, log,
                       log_dir, track_validation, progress, log_every, intra_op_threads)
-    with checkpoint.Lock(model_dir, wait=wait):
+    with checkpoint.Lock(model_dir):
         return _train(source, model_dir, name, hp, variant, seed, log, log_dir,
                       track_validation, progress, log_every, intra_op_threads)
 
@@ -288,7 +288,7 @@ def _summary_writer(log_dir, graph):
         return tf.summary.FileWriter(log_dir, graph)
     except (tf.errors.OpError, OSError) as exc:
         raise UserError("{}: cannot write TensorBoard logs there ({}); choose another "
-                        "--log-dir".format(log_dir, str(exc).strip().splitlines()[0]))
+                        "--log-dir".format(log_dir, first_line(exc)))
 
 
 def _accuracy(sess, g, pair):
