@@ -139,3 +139,69 @@ def test_savedmodels_cross_between_the_stacks(small, tmp_path):
     np.testing.assert_array_equal(classes, expected.argmax(axis=1))
     np.testing.assert_allclose(probabilities, expected, atol=1e-5)
     shutil.rmtree(there)
+
+
+# --- TF Lite ---------------------------------------------------------------------------
+
+def _tflite_details(path):
+    from tf1_mnist.compat import tf
+
+    interpreter = tf.lite.Interpreter(model_path=path)
+    interpreter.allocate_tensors()
+    describe = lambda d: (d["name"].split(":")[0], list(d["shape"]), np.dtype(d["dtype"]).name)  # noqa
+    return ([describe(d) for d in interpreter.get_input_details()],
+            sorted(describe(d) for d in interpreter.get_output_details()))
+
+
+@pytest.fixture(scope="module")
+def lenet_model(mnist_dir, tmp_path_factory):
+    """LeNet after one quick epoch (batch 128) on the real MNIST."""
+    model_dir = str(tmp_path_factory.mktemp("lenet") / "model")
+    train(data.load_mnist(mnist_dir, download=False), model_dir, name="lenet",
+          hparams={"epochs": 1, "batch_size": 128}, seed=0, log=lambda line: None)
+    return model_dir
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("network", ["do-mlp", "lenet"])
+def test_tflite_float_and_int8_agree_with_predict(network, trained_model, lenet_model,
+                                                   mnist_dir, tmp_path, capsys):
+    """Float: the restored model's class for at least 99.8% of the 10,000 test digits;
+    int8: accuracy within one percentage point of float; names, shapes and dtypes as
+    documented; written whole."""
+    model_dir = trained_model[0] if network == "do-mlp" else lenet_model
+    arrays = data.load_mnist(mnist_dir, download=False)
+    out = str(tmp_path / "mnist.tflite")
+    assert cli.main(["export", "--format", "tflite", "--model-dir", model_dir, "--out", out,
+                     "--data-dir", mnist_dir]) == 0
+    line = capsys.readouterr().out
+    assert line.startswith("TF Lite model written to {} (float32, ".format(out)), line
+    flt = export.export_tflite(model_dir, out, arrays)
+    assert flt["agreement"] >= 0.998, flt
+    assert "the same class as the restored model for {:.2%}".format(flt["agreement"]) in line
+    assert _tflite_details(out) == ([("X", [1, 784], "float32")],
+                                    [("prediction", [1], "int64"),
+                                     ("probabilities", [1, 10], "float32")])
+    out8 = str(tmp_path / "mnist-int8.tflite")
+    q = export.export_tflite(model_dir, out8, arrays, int8=True)
+    assert abs(q["accuracy"] - flt["accuracy"]) <= 0.01, (q, flt)
+    assert q["bytes"] < flt["bytes"] / 3  # int8 weights: about a quarter of float32
+    assert _tflite_details(out8) == ([("X", [1, 784], "int8")],
+                                     [("probabilities", [1, 10], "int8")])
+    assert sorted(os.listdir(str(tmp_path))) == ["mnist-int8.tflite", "mnist.tflite"]
+
+
+def test_tflite_mistakes_are_one_line(tmp_path, capsys):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for argv in (["export", "--format", "tflite", "--model-dir", str(tmp_path / "none")],
+                 ["export", "--format", "tflite-int8", "--model-dir", str(tmp_path / "none")],
+                 ["export", "--format", "onnx"]):
+        code = cli.main(argv) if argv[2] != "onnx" else None
+        if code is None:  # argparse refuses an unknown format itself
+            with pytest.raises(SystemExit) as exit_info:
+                cli.main(argv)
+            code = exit_info.value.code
+        assert code in (1, 2)
+        err = capsys.readouterr().err
+        assert err.strip().splitlines()[-1].startswith(("error: ", "tf1-mnist export: error:"))

@@ -1,21 +1,36 @@
-"""``tf1-mnist export``: a trained model as a SavedModel for TensorFlow Serving.
+"""``tf1-mnist export``: a trained model as a SavedModel for TensorFlow Serving, or as a
+TF Lite model (float32, or fully int8-quantized) for phones and microcontrollers.
 
 Written into ``OUT/<version>/`` (TF Serving's layout; the next integer version), tag
 ``serve``, signature ``serving_default``: input ``images`` float32 [None, 784] in [0, 1];
 outputs ``classes`` int64 [None] and ``probabilities`` float32 [None, 10]. The version
 directory is built under a temporary name beside it and renamed into place, so a failed
 export leaves no half version behind (TF Serving would try to load it).
+
+TF Lite: TensorFlow's own converter, from the restored session (the same on both
+stacks). ``tflite``: input ``X`` float32 [1, 784] in [0, 1], outputs ``probabilities``
+float32 [1, 10] and ``prediction`` int64 [1]. ``tflite-int8``: post-training full-integer
+quantization calibrated on ``CALIBRATION`` MNIST training images; input ``X`` int8 and
+output ``probabilities`` int8, each with its scale and zero point in the model. Each is
+written atomically, then run on the 10,000 test digits with TF Lite's interpreter.
 """
+import contextlib
 import os
 import re
 import shutil
+import sys
 import tempfile
+import warnings
 
 from tf1_mnist import checkpoint, files
 from tf1_mnist.errors import UserError, first_line
 
 DEFAULT_OUT = "export"
 SIGNATURE = "serving_default"
+FORMATS = ("saved_model", "tflite", "tflite-int8")
+DEFAULT_OUTS = {"saved_model": DEFAULT_OUT, "tflite": "mnist.tflite",
+                "tflite-int8": "mnist-int8.tflite"}
+CALIBRATION = 300  # training images the int8 quantization is calibrated on
 
 
 def next_version(out_dir):
@@ -67,3 +82,104 @@ def export(model_dir, out_dir=DEFAULT_OUT):
         shutil.rmtree(staging, ignore_errors=True)
     files.fsync_dir(out_dir)
     return target
+
+
+def export_tflite(model_dir, out, arrays, int8=False):
+    """Convert the model in ``model_dir`` to TF Lite (``int8``: full-integer) and write it
+    to ``out``; run it on MNIST's test set (``arrays``, ``data.load_mnist``'s). Returns
+    ``{"bytes", "accuracy", "agreement", "reference_accuracy", "seconds_per_image"}``:
+    ``agreement`` is the share of test digits whose class is the restored model's."""
+    import numpy as np
+
+    from tf1_mnist import data, networks
+    from tf1_mnist.compat import TF_VERSION, tf
+
+    description = checkpoint.load_description(model_dir)
+    files.check_writable_dir(os.path.dirname(os.path.abspath(out)), "TF Lite model", "--out")
+    if TF_VERSION.startswith("1."):
+        # TF 1.15's converter runs the toco_from_protos program installed beside Python.
+        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + \
+            os.environ.get("PATH", "")
+    images = data.scale(arrays["test_images"].reshape(-1, 784)).astype(np.float32)
+    calibration = data.scale(arrays["train_images"][:CALIBRATION].reshape(-1, 784)) \
+        .astype(np.float32)
+    graph = tf.Graph()
+    with graph.as_default():
+        g = networks.build(description["model"], description["hparams"],
+                           description.get("variant") or "faithful", training_ops=False)
+        saver = tf.train.Saver(tf.trainable_variables())
+        with tf.Session(graph=graph) as sess:
+            checkpoint.restore(sess, saver, model_dir, description)
+            reference = sess.run(g.prediction, {g.X: images})
+            outputs = [g.probabilities] if int8 else [g.probabilities, g.prediction]
+            converter = tf.lite.TFLiteConverter.from_session(sess, [g.X], outputs)
+            if int8:
+                converter.optimizations = [tf.lite.Optimize.DEFAULT]
+                converter.representative_dataset = lambda: (
+                    [calibration[i:i + 1]] for i in range(len(calibration)))
+                converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+                converter.inference_input_type = tf.int8
+                converter.inference_output_type = tf.int8
+            try:
+                with _stderr_quiet():  # the converters log pages of notes to fd 2
+                    content = converter.convert()
+            except Exception as exc:  # the converters raise several kinds, all fatal here
+                raise UserError("{}: TF Lite cannot convert this model ({}); export it as a "
+                                "SavedModel instead (--format saved_model)".format(
+                                    model_dir, first_line(exc)[:200]))
+    files.write_file(out, content, what="TF Lite model", fix="choose another --out")
+    classes, seconds = tflite_classes(content, images)
+    return {"bytes": len(content), "accuracy": float(np.mean(classes == arrays["test_labels"])),
+            "reference_accuracy": float(np.mean(reference == arrays["test_labels"])),
+            "agreement": float(np.mean(classes == reference)), "seconds_per_image": seconds}
+
+
+def tflite_classes(content, images):
+    """The class TF Lite's interpreter gives each of ``images`` (float32 [N, 784] in
+    [0, 1]; quantized here when the model takes int8), and seconds per image."""
+    import time
+
+    import numpy as np
+
+    from tf1_mnist.compat import tf
+
+    with warnings.catch_warnings(), _stderr_quiet():  # TF 2.x: "... is deprecated"
+        warnings.simplefilter("ignore")
+        interpreter = tf.lite.Interpreter(model_content=content)
+        interpreter.allocate_tensors()
+    source = interpreter.get_input_details()[0]
+    probabilities = [o for o in interpreter.get_output_details()
+                     if o["name"].split(":")[0].endswith("probabilities")][0]
+    classes = np.zeros(len(images), np.int64)
+    started = time.time()
+    with _stderr_quiet():  # "Created TensorFlow Lite XNNPACK delegate for CPU."
+        _invoke_all(interpreter, source, probabilities, images, classes)
+    return classes, (time.time() - started) / max(len(images), 1)
+
+
+def _invoke_all(interpreter, source, probabilities, images, classes):
+    import numpy as np
+
+    scale, zero = source["quantization"]
+    for i in range(len(images)):
+        x = images[i:i + 1]
+        if source["dtype"] == np.int8:
+            x = np.clip(np.round(x / scale + zero), -128, 127).astype(np.int8)
+        interpreter.set_tensor(source["index"], x)
+        interpreter.invoke()
+        classes[i] = int(np.argmax(interpreter.get_tensor(probabilities["index"])))
+
+
+@contextlib.contextmanager
+def _stderr_quiet():
+    """Send file descriptor 2 (where TensorFlow's C++ code logs) to a temporary file for
+    the duration; what was logged is dropped."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
