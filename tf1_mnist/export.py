@@ -42,9 +42,25 @@ def next_version(out_dir):
     return max(versions, default=0) + 1
 
 
+@contextlib.contextmanager
+def restored(model_dir, description):
+    """``(session, graph pieces)`` of the model in ``model_dir``, rebuilt for inference
+    and restored, for the duration."""
+    from tf1_mnist import networks
+    from tf1_mnist.compat import tf
+
+    graph = tf.Graph()
+    with graph.as_default():
+        g = networks.build(description["model"], description["hparams"],
+                           description.get("variant") or "faithful", training_ops=False)
+        saver = tf.train.Saver(tf.trainable_variables())
+        with tf.Session(graph=graph) as sess:
+            checkpoint.restore(sess, saver, model_dir, description)
+            yield sess, g
+
+
 def export(model_dir, out_dir=DEFAULT_OUT):
     """Export the model in ``model_dir``; return the version directory written."""
-    from tf1_mnist import networks
     from tf1_mnist.compat import tf
 
     description = checkpoint.load_description(model_dir)
@@ -58,22 +74,16 @@ def export(model_dir, out_dir=DEFAULT_OUT):
     target = os.path.join(out_dir, str(version))
     staging = tempfile.mkdtemp(prefix=".{}.".format(version), suffix=files.PART, dir=out_dir)
     try:
-        graph = tf.Graph()
-        with graph.as_default():
-            g = networks.build(description["model"], description["hparams"],
-                               description.get("variant") or "faithful", training_ops=False)
-            saver = tf.train.Saver(tf.trainable_variables())
-            with tf.Session(graph=graph) as sess:
-                checkpoint.restore(sess, saver, model_dir, description)
-                signature = tf.saved_model.signature_def_utils.predict_signature_def(
-                    inputs={"images": g.X},
-                    outputs={"classes": g.prediction, "probabilities": g.probabilities})
-                builder = tf.saved_model.builder.SavedModelBuilder(
-                    os.path.join(staging, "model"))
-                builder.add_meta_graph_and_variables(
-                    sess, [tf.saved_model.tag_constants.SERVING],
-                    signature_def_map={SIGNATURE: signature}, strip_default_attrs=True)
-                builder.save()
+        with restored(model_dir, description) as (sess, g):
+            signature = tf.saved_model.signature_def_utils.predict_signature_def(
+                inputs={"images": g.X},
+                outputs={"classes": g.prediction, "probabilities": g.probabilities})
+            builder = tf.saved_model.builder.SavedModelBuilder(
+                os.path.join(staging, "model"))
+            builder.add_meta_graph_and_variables(
+                sess, [tf.saved_model.tag_constants.SERVING],
+                signature_def_map={SIGNATURE: signature}, strip_default_attrs=True)
+            builder.save()
         os.rename(os.path.join(staging, "model"), target)
     except (tf.errors.OpError, OSError) as exc:
         raise UserError("{}: cannot write the SavedModel ({}); free some space or choose "
@@ -91,7 +101,7 @@ def export_tflite(model_dir, out, arrays, int8=False):
     ``agreement`` is the share of test digits whose class is the restored model's."""
     import numpy as np
 
-    from tf1_mnist import data, networks
+    from tf1_mnist import data
     from tf1_mnist.compat import TF_VERSION, tf
 
     description = checkpoint.load_description(model_dir)
@@ -103,30 +113,24 @@ def export_tflite(model_dir, out, arrays, int8=False):
     images = data.scale(arrays["test_images"].reshape(-1, 784)).astype(np.float32)
     calibration = data.scale(arrays["train_images"][:CALIBRATION].reshape(-1, 784)) \
         .astype(np.float32)
-    graph = tf.Graph()
-    with graph.as_default():
-        g = networks.build(description["model"], description["hparams"],
-                           description.get("variant") or "faithful", training_ops=False)
-        saver = tf.train.Saver(tf.trainable_variables())
-        with tf.Session(graph=graph) as sess:
-            checkpoint.restore(sess, saver, model_dir, description)
-            reference = sess.run(g.prediction, {g.X: images})
-            outputs = [g.probabilities] if int8 else [g.probabilities, g.prediction]
-            converter = tf.lite.TFLiteConverter.from_session(sess, [g.X], outputs)
-            if int8:
-                converter.optimizations = [tf.lite.Optimize.DEFAULT]
-                converter.representative_dataset = lambda: (
-                    [calibration[i:i + 1]] for i in range(len(calibration)))
-                converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-                converter.inference_input_type = tf.int8
-                converter.inference_output_type = tf.int8
-            try:
-                with _stderr_quiet():  # the converters log pages of notes to fd 2
-                    content = converter.convert()
-            except Exception as exc:  # the converters raise several kinds, all fatal here
-                raise UserError("{}: TF Lite cannot convert this model ({}); export it as a "
-                                "SavedModel instead (--format saved_model)".format(
-                                    model_dir, first_line(exc)[:200]))
+    with restored(model_dir, description) as (sess, g):
+        reference = sess.run(g.prediction, {g.X: images})
+        outputs = [g.probabilities] if int8 else [g.probabilities, g.prediction]
+        converter = tf.lite.TFLiteConverter.from_session(sess, [g.X], outputs)
+        if int8:
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            converter.representative_dataset = lambda: (
+                [calibration[i:i + 1]] for i in range(len(calibration)))
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+            converter.inference_input_type = tf.int8
+            converter.inference_output_type = tf.int8
+        try:
+            with _stderr_quiet():  # the converters log pages of notes to fd 2
+                content = converter.convert()
+        except Exception as exc:  # the converters raise several kinds, all fatal here
+            raise UserError("{}: TF Lite cannot convert this model ({}); export it as a "
+                            "SavedModel instead (--format saved_model)".format(
+                                model_dir, first_line(exc)[:200]))
     files.write_file(out, content, what="TF Lite model", fix="choose another --out")
     classes, seconds = tflite_classes(content, images)
     return {"bytes": len(content), "accuracy": float(np.mean(classes == arrays["test_labels"])),
