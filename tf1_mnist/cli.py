@@ -286,14 +286,7 @@ def cmd_train(args):
         raise UserError("--sync applies to parameter-server training; set $TF_CONFIG (see "
                         "the README) or drop --sync")
     if task is not None:
-        try:
-            return _train_task(args, task, model_dir, given)
-        except KeyboardInterrupt:
-            # TF 1.15 can hang closing a session or a tf.train.Server at exit: end here.
-            status = _interrupted_status()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
+        return _train_task(args, task, model_dir, given)
     return _train_local(args, model_dir, given)
 
 
@@ -521,7 +514,8 @@ def _interrupted_status():
     Ending here, not by returning: TensorFlow 2.x can keep a copy of the interrupt in
     its pybind11 layer and raise it again at shutdown, which ended a run killed by SIGINT
     (-2) after the line was printed (seen once in CI). Files are already whole and the
-    model directory's lock released by then."""
+    model directory's lock released by then. (TF 1.15 could also hang at exit closing a
+    cluster task's session or tf.train.Server.)"""
     from tf1_mnist.errors import interruption
 
     what, status = interruption()
