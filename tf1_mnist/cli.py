@@ -535,7 +535,7 @@ def main(argv=None):
     """Run the command line; return the exit status."""
     import signal
 
-    from tf1_mnist.errors import check_interrupted
+    from tf1_mnist.errors import check_interrupted, interrupted
 
     # SIGTERM (docker stop, Kubernetes) ends the work as Ctrl-C does. As a container's
     # PID 1 the process would otherwise ignore it until Docker's SIGKILL, 10 s later.
@@ -556,15 +556,22 @@ def main(argv=None):
         status = args.func(args)
         check_interrupted()
         return status
-    except UserError as exc:
-        _error(exc)
-        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return _interrupted_status()
     except BrokenPipeError:
         # The reader went away (`tf1-mnist evaluate | head`): stop quietly, and keep
         # Python from reporting the same broken pipe again when it flushes at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_USER_ERROR
+    except Exception as exc:
+        # A KeyboardInterrupt raised by the handler inside a C extension's call back into
+        # Python comes out as another error (TF 1.15's nest: "SystemError: ... returned
+        # a result with an error set"): once a signal was noted, that is the interrupt.
+        if interrupted():
+            return _interrupted_status()
+        if not isinstance(exc, UserError):
+            raise
+        _error(exc)
         return EXIT_USER_ERROR
 
 
