@@ -15,17 +15,16 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tf1_mnist import data, networks, session  # noqa: E402
+from tf1_mnist import data, networks, recipes, session  # noqa: E402
 from tf1_mnist.compat import TF_VERSION, tf  # noqa: E402
 from tf1_mnist.errors import UserError  # noqa: E402
-from tf1_mnist.train import keep_prob  # noqa: E402
 
 
 def measure(name, arrays, seconds):
-    spec = networks.SPECS[name]
+    spec = recipes.SPECS[name]
     (x, y), _, test = data.keras_style_split(arrays, None)
     batch = spec.recipe["batch_size"]
-    keep = keep_prob(name, spec.recipe)
+    keep = recipes.keep_prob(name, spec.recipe)
     with tf.Graph().as_default():
         g = networks.build(name, spec.recipe, seed=0)
         with tf.Session() as sess:
@@ -61,7 +60,7 @@ def main():
                                                       os.cpu_count()))
     print("{:<16} {:>10} {:>6} {:>14} {:>18} {:>16}".format(
         "model", "parameters", "batch", "train img/s", "epoch of 60k (s)", "infer img/s"))
-    for name, spec in networks.SPECS.items():
+    for name, spec in recipes.SPECS.items():
         batch, train_rate, infer_rate = measure(name, arrays, args.seconds)
         print("{:<16} {:>10,} {:>6} {:>14,.0f} {:>18.1f} {:>16,.0f}".format(
             name, spec.parameters, batch, train_rate, 60000 / train_rate, infer_rate))

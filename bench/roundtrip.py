@@ -107,7 +107,7 @@ def render_all(digits, rendering, directory, seed=0):
 
 def accuracies(model_dirs, arrays, count, seed=0, log=print):
     """{model: {"original": acc, rendering: acc, ...}} on the first ``count`` test digits."""
-    from tf1_mnist.inference import Predictor
+    from tf1_mnist.predict import Predictor
 
     digits = arrays["test_images"][:count]
     labels = arrays["test_labels"][:count]
@@ -142,13 +142,16 @@ def table(results, count):
 
 
 def train_models(arrays, directory, lenet_epochs):
-    from tf1_mnist.train import train
+    from tf1_mnist.recipes import configure
+    from tf1_mnist.train import Monitor, train
 
     dirs = {"do-mlp (faithful)": os.path.join(directory, "mlp"),
             "lenet": os.path.join(directory, "lenet")}
-    train(arrays, dirs["do-mlp (faithful)"], seed=0, log=lambda line: None)
-    train(arrays, dirs["lenet"], name="lenet", hparams={"epochs": lenet_epochs}, seed=0,
-          log=lambda line: None)
+    train(arrays, dirs["do-mlp (faithful)"], configure(seed=0),
+          Monitor(log=lambda line: None))
+    train(arrays, dirs["lenet"],
+          configure("lenet", hparams={"epochs": lenet_epochs}, seed=0),
+          Monitor(log=lambda line: None))
     return dirs
 
 

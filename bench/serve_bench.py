@@ -178,10 +178,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = args.model_dir
         if model_dir is None:
-            from tf1_mnist.train import train
+            from tf1_mnist.recipes import configure
+            from tf1_mnist.train import Monitor, train
             model_dir = os.path.join(tmp, "model")
-            train(data.load_mnist(args.data_dir, download=False), model_dir, seed=0,
-                  log=lambda line: None)
+            train(data.load_mnist(args.data_dir, download=False), model_dir,
+                  configure(seed=0), Monitor(log=lambda line: None))
         process, url = start_server(model_dir)
         try:
             with open(os.path.join(ROOT, "test_img.png"), "rb") as f:

@@ -18,7 +18,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tf1_mnist import data, networks, reproduce  # noqa: E402
+from tf1_mnist import data, recipes, reproduce  # noqa: E402
 from tf1_mnist.errors import UserError  # noqa: E402
 
 
@@ -28,7 +28,7 @@ MODES = ("all-threads", "jobs")
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--model", choices=networks.NAMES, default=networks.MLP)
+    parser.add_argument("--model", choices=recipes.NAMES, default=recipes.MLP)
     parser.add_argument("--seeds", type=int, default=6, help="trainings in the sweep")
     parser.add_argument("--jobs", type=int, default=2, help="trainings at once, against 1")
     parser.add_argument("--epochs", type=int, default=None, help="other models: epochs")
@@ -97,14 +97,14 @@ def _child(args, mode, jobs):
 
 def _measure(args):
     arrays = data.load_mnist(args.data_dir, download=False)
-    jobs = reproduce.plan(list(range(args.seeds)), model=args.model, variants=("faithful",),
+    jobs = reproduce.plan(list(range(args.seeds)), network=args.model, variants=("faithful",),
                           long_epochs=0, epochs=args.epochs)
     start = time.time()
     if args.only == "all-threads":  # the way before --jobs: TensorFlow's default threads
-        records = [reproduce.run_one(arrays, args.model, job, intra_op_threads=0)
+        records = [reproduce.run_one(arrays, job, intra_op_threads=0)
                    for job in jobs]
     else:
-        records = reproduce.run(arrays, jobs, model=args.model, log=lambda line: None,
+        records = reproduce.run(arrays, jobs, log=lambda line: None,
                                 processes=args.jobs, data_dir=args.data_dir)
     seconds = time.time() - start
     # the numbers of each run; an epoch's "seconds" is a timing, not a result

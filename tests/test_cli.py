@@ -70,14 +70,16 @@ def test_small_run_writes_a_self_describing_model_and_predicts(tmp_path, capsys)
     arrays = write_mnist_like(tmp_path / "data", n_train=300, n_test=50)
     from conftest import checksums_of
     from tf1_mnist import input_data
-    from tf1_mnist.train import train
+    from tf1_mnist.recipes import configure
+    from tf1_mnist.train import Monitor, train
 
     mnist = input_data.read_data_sets(str(tmp_path / "data"), one_hot=True, validation_size=50,
                                       seed=0, checksums=checksums_of(arrays))
     lines = []
     model_dir = str(tmp_path / "model")
-    metrics = train(mnist, model_dir, hparams={"n_iterations": 3}, seed=0, log=lines.append,
-                    log_every=1)
+    metrics = train(mnist, model_dir,
+                    configure(hparams={"n_iterations": 3}, seed=0),
+                    Monitor(log=lines.append, log_every=1))
     assert [LOG_LINE.match(line).group(1) for line in lines[:3]] == ["0", "1", "2"]
     assert lines[-1].startswith("Tutorial reported 0.9206; this run ")
     with open(os.path.join(model_dir, checkpoint.DESCRIPTION)) as f:

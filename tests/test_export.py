@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, write_mnist_like
-from tf1_mnist import cli, data, export, networks
+from tf1_mnist import cli, data, export, recipes
 from tf1_mnist.compat import TF_VERSION
-from tf1_mnist.train import train
+from tf1_mnist.recipes import configure
+from tf1_mnist.train import Monitor, train
 
 PROBE = os.path.join(ROOT, "tests", "saved_model_probe.py")
 OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI sets it to the other stack's python
@@ -23,11 +24,12 @@ def small(tmp_path_factory):
     write_mnist_like(root / "data", n_train=5300, n_test=20)
     arrays = data.load_mnist(str(root / "data"), download=False, checksums=None)
     models = {}
-    for name in networks.NAMES:
-        hp = {"n_iterations": 2, "batch_size": 60} if name == networks.MLP else \
+    for name in recipes.NAMES:
+        hp = {"n_iterations": 2, "batch_size": 60} if name == recipes.MLP else \
             {"epochs": 1, "batch_size": 500}
         models[name] = str(root / name)
-        train(arrays, models[name], name=name, hparams=hp, seed=0, log=lambda line: None)
+        train(arrays, models[name], configure(name, hparams=hp, seed=0),
+              Monitor(log=lambda line: None))
     return arrays, models
 
 
@@ -48,12 +50,12 @@ def _probe(python, saved_model, images, tmp_path, tag):
 
 
 def _expected(model_dir, images):
-    from tf1_mnist.inference import Predictor
+    from tf1_mnist.predict import Predictor
     with Predictor(model_dir) as predictor:
         return predictor.probabilities(list(images))
 
 
-@pytest.mark.parametrize("name", networks.NAMES)
+@pytest.mark.parametrize("name", recipes.NAMES)
 @pytest.mark.slow
 def test_every_network_exports_and_loads_here(name, small, tmp_path, capsys):
     arrays, models = small
@@ -77,7 +79,7 @@ def test_versions_count_up_and_the_cli_lists_the_signature(small, tmp_path):
     arrays, models = small
     out = str(tmp_path / "serving")
     for _ in range(2):
-        export.export(models[networks.MLP], out)
+        export.export(models[recipes.MLP], out)
     os.mkdir(os.path.join(out, "not-a-version"))
     assert export.next_version(out) == 3 and sorted(os.listdir(out))[:2] == ["1", "2"]
     command = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
@@ -94,12 +96,12 @@ def test_a_failed_export_leaves_no_half_version(small, tmp_path, monkeypatch, ca
     from tf1_mnist.compat import tf
     arrays, models = small
     out = str(tmp_path / "serving")
-    export.export(models[networks.MLP], out)
+    export.export(models[recipes.MLP], out)
 
     def full(self, *args, **kwargs):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(tf.saved_model.builder.SavedModelBuilder, "save", full)
-    code = cli.main(["export", "--model-dir", models[networks.MLP], "--out", out])
+    code = cli.main(["export", "--model-dir", models[recipes.MLP], "--out", out])
     err = capsys.readouterr().err
     assert code == 1 and "No space left on device" in err and len(err.splitlines()) == 1
     assert os.listdir(out) == ["1"]  # no "2", no staging directory
@@ -122,15 +124,15 @@ def test_savedmodels_cross_between_the_stacks(small, tmp_path):
     """Exported here, loaded there; exported there, loaded here; same predictions."""
     arrays, models = small
     images = _images(arrays)
-    expected = _expected(models[networks.MLP], images)
-    here = export.export(models[networks.MLP], str(tmp_path / "here"))
+    expected = _expected(models[recipes.MLP], images)
+    here = export.export(models[recipes.MLP], str(tmp_path / "here"))
     said, classes, probabilities = _probe(OTHER, here, images, tmp_path, "there")
     assert "loaded with TensorFlow" in said and TF_VERSION not in said
     np.testing.assert_array_equal(classes, expected.argmax(axis=1))
     np.testing.assert_allclose(probabilities, expected, atol=1e-5)
     there = str(tmp_path / "there")
     subprocess.check_call([OTHER, "-m", "tf1_mnist", "export", "--model-dir",
-                           models[networks.MLP], "--out", there],
+                           models[recipes.MLP], "--out", there],
                           env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     said, classes, probabilities = _probe(sys.executable, os.path.join(there, "1"), images,
@@ -157,8 +159,9 @@ def _tflite_details(path):
 def lenet_model(mnist_dir, tmp_path_factory):
     """LeNet after one quick epoch (batch 128) on the real MNIST."""
     model_dir = str(tmp_path_factory.mktemp("lenet") / "model")
-    train(data.load_mnist(mnist_dir, download=False), model_dir, name="lenet",
-          hparams={"epochs": 1, "batch_size": 128}, seed=0, log=lambda line: None)
+    train(data.load_mnist(mnist_dir, download=False), model_dir,
+          configure("lenet", hparams={"epochs": 1, "batch_size": 128}, seed=0),
+          Monitor(log=lambda line: None))
     return model_dir
 
 

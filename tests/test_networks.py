@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from conftest import PROJECT_IMAGE, run_cli
-from tf1_mnist import cli, networks
+from tf1_mnist import cli, networks, recipes
 from tf1_mnist.compat import tf
 from tf1_mnist.data import keras_style_split
-from tf1_mnist.train import train
+from tf1_mnist.recipes import configure
+from tf1_mnist.train import Monitor, train
 
-OTHERS = [name for name in networks.NAMES if name != networks.MLP]
+OTHERS = [name for name in recipes.NAMES if name != recipes.MLP]
 EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) \t\| Loss = [0-9.]+ \t\| Accuracy = [0-9.]+ \t\| "
                         r"Validation accuracy = ([0-9.]+|-) \t\| [0-9.]+ s$")
 
@@ -21,17 +22,17 @@ EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) \t\| Loss = [0-9.]+ \t\| Accuracy =
 def _build(name, seed=0):
     graph = tf.Graph()
     with graph.as_default():
-        g = networks.build(name, networks.SPECS[name].recipe, seed=seed)
+        g = networks.build(name, recipes.SPECS[name].recipe, seed=seed)
         init = tf.global_variables_initializer()
     return graph, g, init
 
 
-@pytest.mark.parametrize("name", networks.NAMES)
+@pytest.mark.parametrize("name", recipes.NAMES)
 def test_parameter_counts_and_output_shape(name):
     graph, g, _ = _build(name)
     with graph.as_default():
         count = sum(int(np.prod(v.shape.as_list())) for v in tf.trainable_variables())
-    assert count == networks.SPECS[name].parameters
+    assert count == recipes.SPECS[name].parameters
     assert g.X.shape.as_list() == [None, 784] and g.output_layer.shape.as_list() == [None, 10]
 
 
@@ -89,10 +90,10 @@ def test_keras_style_split():
 def test_epoch_training_saves_a_self_describing_model(name, tmp_path):
     lines = []
     model_dir = str(tmp_path / "model")
-    metrics = train(_small_arrays(), model_dir, name=name, seed=0, log=lines.append,
-                    hparams={"epochs": 2})
+    metrics = train(_small_arrays(), model_dir,
+                    configure(name, seed=0, hparams={"epochs": 2}), Monitor(log=lines.append))
     assert [EPOCH_LINE.match(line).group(1) for line in lines[:2]] == ["1", "2"]
-    has_validation = networks.SPECS[name].validation is not None
+    has_validation = recipes.SPECS[name].validation is not None
     assert (EPOCH_LINE.match(lines[0]).group(3) != "-") == has_validation
     assert lines[-2].startswith("\nAccuracy on test set: ")
     with open(os.path.join(model_dir, "model.json")) as f:
@@ -104,8 +105,9 @@ def test_epoch_training_saves_a_self_describing_model(name, tmp_path):
 
 
 def test_epoch_training_is_repeatable(tmp_path):
-    runs = [train(_small_arrays(), str(tmp_path / "m"), name="cnn-28-128", seed=1,
-                  hparams={"epochs": 1}, log=lambda line: None) for _ in range(2)]
+    runs = [train(_small_arrays(), str(tmp_path / "m"),
+                  configure("cnn-28-128", seed=1, hparams={"epochs": 1}),
+                  Monitor(log=lambda line: None)) for _ in range(2)]
     for run in runs:
         for point in run["history"]:
             point.pop("seconds")
@@ -118,8 +120,9 @@ def test_progress_bar_on_a_terminal(tmp_path):
             return True
     terminal = Terminal()
     lines = []
-    train(_small_arrays(), str(tmp_path / "m"), name="ann-300-200-100", seed=0,
-          hparams={"epochs": 1}, log=lines.append, progress=terminal)
+    train(_small_arrays(), str(tmp_path / "m"),
+          configure("ann-300-200-100", seed=0, hparams={"epochs": 1}),
+          Monitor(log=lines.append, progress=terminal))
     shown = terminal.getvalue()
     assert "\rEpoch 1/1:" in shown and "/7 [" in shown  # tqdm's bar, one step per batch
     assert EPOCH_LINE.match(lines[0])
@@ -127,8 +130,9 @@ def test_progress_bar_on_a_terminal(tmp_path):
 
 def test_no_progress_bar_off_a_terminal(tmp_path):
     log = io.StringIO()
-    train(_small_arrays(), str(tmp_path / "m"), name="ann-300-200-100", seed=0,
-          hparams={"epochs": 1}, log=lambda line: None, progress=log)
+    train(_small_arrays(), str(tmp_path / "m"),
+          configure("ann-300-200-100", seed=0, hparams={"epochs": 1}),
+          Monitor(log=lambda line: None, progress=log))
     assert log.getvalue() == ""
 
 

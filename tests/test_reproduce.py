@@ -10,7 +10,8 @@ from PIL import Image
 from conftest import checksums_of, run_cli, write_mnist_like
 from tf1_mnist import cli, data, input_data, report
 from tf1_mnist.evaluate import confusion_matrix
-from tf1_mnist.train import iterations_for_epochs, train
+from tf1_mnist.recipes import configure, iterations_for_epochs
+from tf1_mnist.train import Monitor, train
 
 
 def test_summary_statistics_against_numpy():
@@ -73,8 +74,9 @@ def test_same_seed_same_run_bit_for_bit(mnist_dir, tmp_path):
     runs = []
     for seed in (4, 4, 5):
         mnist = input_data.from_arrays(arrays, one_hot=True, seed=seed)
-        runs.append(train(mnist, str(tmp_path / "model"), seed=seed,
-                          hparams={"n_iterations": 301}, log=lambda line: None))
+        runs.append(train(mnist, str(tmp_path / "model"),
+                          configure(seed=seed, hparams={"n_iterations": 301}),
+                          Monitor(log=lambda line: None)))
     assert runs[0] == runs[1]  # every loss, accuracy and the test accuracy, exactly
     assert runs[0]["history"] != runs[2]["history"]
 
@@ -83,8 +85,9 @@ def test_tensorboard_event_files_hold_the_scalars_and_the_graph(tmp_path):
     from tf1_mnist.compat import tf
 
     log_dir = str(tmp_path / "logs")
-    metrics = train(_small(tmp_path), str(tmp_path / "model"), seed=0, log=lambda line: None,
-                    hparams={"n_iterations": 3}, log_every=1, log_dir=log_dir)
+    metrics = train(_small(tmp_path), str(tmp_path / "model"),
+                    configure(seed=0, hparams={"n_iterations": 3}),
+                    Monitor(log=lambda line: None, log_every=1, log_dir=log_dir))
     scalars, graphs = {}, 0
     for path in glob.glob(os.path.join(log_dir, "events.out.tfevents.*")):
         for event in tf.train.summary_iterator(path):
@@ -172,9 +175,9 @@ def test_watching_a_run_does_not_change_it(tmp_path):
     must not advance its random state, so both runs give the same numbers."""
     runs = []
     for log_dir in (None, str(tmp_path / "logs")):
-        runs.append(train(_small(tmp_path, seed=3), str(tmp_path / "model"), variant="intended",
-                          seed=3, hparams={"n_iterations": 30}, log=lambda line: None,
-                          log_every=5, log_dir=log_dir))
+        runs.append(train(_small(tmp_path, seed=3), str(tmp_path / "model"),
+                          configure(variant="intended", seed=3, hparams={"n_iterations": 30}),
+                          Monitor(log=lambda line: None, log_every=5, log_dir=log_dir)))
     for run in runs:
         for point in run["history"]:
             point.pop("validation_accuracy", None)
@@ -188,8 +191,9 @@ def test_tensorboard_command_reads_the_summaries(tmp_path):
     import subprocess
     import sys
     log_dir = str(tmp_path / "logs")
-    train(_small(tmp_path), str(tmp_path / "model"), seed=0, hparams={"n_iterations": 3},
-          log=lambda line: None, log_every=1, log_dir=log_dir)
+    train(_small(tmp_path), str(tmp_path / "model"),
+          configure(seed=0, hparams={"n_iterations": 3}),
+          Monitor(log=lambda line: None, log_every=1, log_dir=log_dir))
     command = os.path.join(os.path.dirname(sys.executable), "tensorboard")
     assert os.path.exists(command), "tensorboard is not installed next to " + sys.executable
     out = subprocess.check_output([command, "--inspect", "--logdir", log_dir],
@@ -231,7 +235,7 @@ def test_report_pictures_say_what_they_show(tmp_path):
     no_validation = _records([0.97], schedule="1 epochs", variant="cnn-28-128")
     for r in no_validation:
         r["history"] = [{"epoch": 1, "loss": 0.1, "accuracy": 0.97, "validation_accuracy": None}]
-    report.write(str(tmp_path / "n"), report.build(no_validation, 0, 1, model="cnn-28-128"))
+    report.write(str(tmp_path / "n"), report.build(no_validation, 0, 1, network="cnn-28-128"))
     with open(str(tmp_path / "n" / report.TEXTS)) as f:
         panels = [a["title"] for a in json.load(f)["curves.png"]["axes"]]
     assert panels == ["training loss (log scale)", "training accuracy"]  # no empty panel

@@ -20,7 +20,8 @@ from conftest import PROJECT_IMAGE, ROOT, checksums_of, idx_images, idx_labels, 
     write_mnist_like
 from tf1_mnist import checkpoint, cli, data, files, images, input_data
 from tf1_mnist.compat import tf
-from tf1_mnist.train import train
+from tf1_mnist.recipes import configure
+from tf1_mnist.train import Monitor, train
 
 UNREACHABLE = ("http://127.0.0.1:9/",)
 
@@ -32,8 +33,8 @@ def small_model(tmp_path_factory):
     arrays = write_mnist_like(root / "data", n_train=300, n_test=50)
     mnist = input_data.read_data_sets(str(root / "data"), one_hot=True, validation_size=50,
                                       seed=0, checksums=checksums_of(arrays))
-    train(mnist, str(root / "model"), hparams={"n_iterations": 3}, seed=0,
-          log=lambda line: None)
+    train(mnist, str(root / "model"),
+          configure(hparams={"n_iterations": 3}, seed=0), Monitor(log=lambda line: None))
     return str(root / "model")
 
 
@@ -361,8 +362,8 @@ def test_fuzz_bad_paths(tmp_path, capsys):
 
 def test_batch_larger_than_the_training_set_is_refused(tmp_path, capsys):
     with pytest.raises(Exception) as info:
-        train(_small_datasets(tmp_path), str(tmp_path / "m"), hparams={"batch_size": 1000000},
-              log=lambda line: None)
+        train(_small_datasets(tmp_path), str(tmp_path / "m"),
+              configure(hparams={"batch_size": 1000000}), Monitor(log=lambda line: None))
     assert "larger than the 250 training images" in str(info.value)
     assert not os.path.exists(str(tmp_path / "m"))
 
@@ -400,8 +401,8 @@ def test_cleanup_spares_directories_and_removes_stale_files(tmp_path):
     (model_dir / ".model.json.x7f3.part").write_text("left by kill -9")
     (model_dir / "ckpt-20200101-000000-deadbeef.index").write_text("orphan of a dead run")
     (model_dir / "model.json").write_text("{}")  # so the directory counts as a model's
-    train(_small_datasets(tmp_path), str(model_dir), hparams={"n_iterations": 2}, seed=0,
-          log=lambda line: None)
+    train(_small_datasets(tmp_path), str(model_dir),
+          configure(hparams={"n_iterations": 2}, seed=0), Monitor(log=lambda line: None))
     names = sorted(os.listdir(str(model_dir)))
     assert "ckpt-precious" in names and (model_dir / "ckpt-precious" / "data").exists()
     assert not any(n.endswith(".part") for n in names)
@@ -412,8 +413,8 @@ def test_cleanup_spares_directories_and_removes_stale_files(tmp_path):
 
 def test_written_files_are_readable_by_others(tmp_path):
     model_dir = str(tmp_path / "model")
-    train(_small_datasets(tmp_path), model_dir, hparams={"n_iterations": 2}, seed=0,
-          log=lambda line: None)
+    train(_small_datasets(tmp_path), model_dir,
+          configure(hparams={"n_iterations": 2}, seed=0), Monitor(log=lambda line: None))
     expected = files.file_mode()
     for name in os.listdir(model_dir):
         if name != checkpoint.LOCK:
@@ -422,8 +423,8 @@ def test_written_files_are_readable_by_others(tmp_path):
 
 def test_disk_full_during_save_is_one_line_and_keeps_the_model(tmp_path, monkeypatch, capsys):
     model_dir = str(tmp_path / "model")
-    train(_small_datasets(tmp_path), model_dir, hparams={"n_iterations": 2}, seed=0,
-          log=lambda line: None)
+    train(_small_datasets(tmp_path), model_dir,
+          configure(hparams={"n_iterations": 2}, seed=0), Monitor(log=lambda line: None))
     before = sorted(os.listdir(model_dir))
     original = tf.train.Saver.save
 
@@ -432,8 +433,8 @@ def test_disk_full_during_save_is_one_line_and_keeps_the_model(tmp_path, monkeyp
         raise tf.errors.ResourceExhaustedError(None, None, "No space left on device\nmore")
     monkeypatch.setattr(tf.train.Saver, "save", full)
     with pytest.raises(Exception) as info:
-        train(_small_datasets(tmp_path, seed=1), model_dir, hparams={"n_iterations": 2},
-              seed=1, log=lambda line: None)
+        train(_small_datasets(tmp_path, seed=1), model_dir,
+              configure(hparams={"n_iterations": 2}, seed=1), Monitor(log=lambda line: None))
     assert "cannot save the checkpoint (No space left on device)" in str(info.value)
     assert "\n" not in str(info.value)
     assert sorted(os.listdir(model_dir)) == before

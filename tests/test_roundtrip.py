@@ -11,7 +11,8 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 import roundtrip  # noqa: E402
 
 from tf1_mnist import data  # noqa: E402
-from tf1_mnist.train import train  # noqa: E402
+from tf1_mnist.recipes import configure  # noqa: E402
+from tf1_mnist.train import Monitor, train  # noqa: E402
 
 DIGITS = 1000
 
@@ -19,8 +20,8 @@ DIGITS = 1000
 @pytest.fixture(scope="module")
 def lenet_model(mnist_dir, tmp_path_factory):
     model_dir = str(tmp_path_factory.mktemp("lenet") / "model")
-    train(data.load_mnist(mnist_dir, download=False), model_dir, name="lenet",
-          hparams={"epochs": 1}, seed=0, log=lambda line: None)
+    train(data.load_mnist(mnist_dir, download=False), model_dir,
+          configure("lenet", hparams={"epochs": 1}, seed=0), Monitor(log=lambda line: None))
     return model_dir
 
 

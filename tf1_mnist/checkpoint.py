@@ -23,7 +23,7 @@ import re
 import time
 import uuid
 
-from tf1_mnist import files, hparams as tutorial_hparams
+from tf1_mnist import files, recipes
 from tf1_mnist.errors import UserError, check_interrupted, first_line
 
 DEFAULT_MODEL_DIR = "model"
@@ -184,25 +184,23 @@ def load_description(model_dir):
 
 def _problem(d):
     """What is wrong with a parsed ``model.json``, or None."""
-    from tf1_mnist import networks
-
     if not isinstance(d, dict):
         return "holds a JSON {}, not an object".format(type(d).__name__)
     for key in ("model", "hparams", "checkpoint"):
         if key not in d:
             return "lacks {!r}".format(key)
-    if d["model"] not in networks.SPECS:
+    if d["model"] not in recipes.SPECS:
         return "names an unknown model {!r}".format(d["model"])
     variant = d.get("variant")
-    if d["model"] == networks.MLP and variant is not None \
-            and variant not in tutorial_hparams.VARIANTS:
+    if d["model"] == recipes.MLP and variant is not None \
+            and variant not in recipes.VARIANTS:
         return "names an unknown variant {!r}".format(variant)
     if not isinstance(d["checkpoint"], str) or not _CHECKPOINT_NAME.match(d["checkpoint"]):
         return "'checkpoint' is {!r}, not a checkpoint name".format(d["checkpoint"])
     hp = d["hparams"]
     if not isinstance(hp, dict):
         return "'hparams' is not an object"
-    for key, default in networks.SPECS[d["model"]].recipe.items():
+    for key, default in recipes.SPECS[d["model"]].recipe.items():
         if key not in hp:
             return "hparams lacks {!r}".format(key)
         value = hp[key]
@@ -216,7 +214,7 @@ def _problem(d):
             else True
         if not (low_ok and high_ok):
             return "hparams {!r} is {!r}, out of range".format(key, value)
-    if d["model"] == networks.MLP and (hp["n_input"], hp["n_output"]) != (784, 10):
+    if d["model"] == recipes.MLP and (hp["n_input"], hp["n_output"]) != (784, 10):
         return "hparams n_input/n_output are {}/{}, MNIST's are 784/10".format(
             hp["n_input"], hp["n_output"])
     return None

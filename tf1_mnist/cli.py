@@ -6,7 +6,6 @@ mistake a user can make ends as one ``error: ...`` line and a non-zero exit.
 TensorFlow is imported only by the commands that need it.
 """
 import argparse
-import contextlib
 import os
 import sys
 
@@ -81,7 +80,7 @@ def _add_model_dir(parser, text):
 
 
 def build_parser():
-    from tf1_mnist import hparams, networks
+    from tf1_mnist import recipes
 
     parser = argparse.ArgumentParser(
         prog="tf1-mnist",
@@ -90,7 +89,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     formatter = _HelpFormatter
-    hp = hparams.DEFAULT_HPARAMS
+    hp = recipes.DEFAULT_HPARAMS
 
     train = commands.add_parser(
         "train", formatter_class=formatter,
@@ -98,7 +97,7 @@ def build_parser():
         description="Train the tutorial's network (or, with --model, another tutorial's), "
                     "print its log and test accuracy next to the tutorial's reported "
                     "accuracy, and save the model.")
-    train.add_argument("--model", choices=networks.NAMES, default=networks.MLP,
+    train.add_argument("--model", choices=recipes.NAMES, default=recipes.MLP,
                        help="which tutorial's network (see the README's model table)")
     for flag, kind, text in (
             ("--learning-rate", _positive_float, "Adam learning rate (default: {}; other "
@@ -117,7 +116,7 @@ def build_parser():
                        help="do-mlp: keep probability fed to keep_prob while training "
                             "(default: {}; the faithful network builds dropout but never "
                             "uses it)".format(hp["dropout"]))
-    train.add_argument("--variant", choices=hparams.VARIANTS, default=argparse.SUPPRESS,
+    train.add_argument("--variant", choices=recipes.VARIANTS, default=argparse.SUPPRESS,
                        help="do-mlp: faithful (default): as published (no activations, "
                             "dropout unused); intended: ReLU and dropout as the tutorial's "
                             "text describes; fix-activations / fix-dropout: one repaired")
@@ -174,7 +173,7 @@ def build_parser():
         description="Train each variant once per seed 0..N-1 with the tutorial's recipe "
                     "(and the intended network on a longer schedule), then write "
                     "report.md, report.json, histogram.png and curves.png.")
-    reproduce.add_argument("--model", choices=networks.NAMES, default=networks.MLP,
+    reproduce.add_argument("--model", choices=recipes.NAMES, default=recipes.MLP,
                            help="which tutorial's network")
     reproduce.add_argument("--epochs", type=_positive_int, default=None,
                            help="other models: override their recipe's epochs (for quick "
@@ -183,7 +182,7 @@ def build_parser():
                            help="number of seeds (0..N-1) per variant")
     reproduce.add_argument("--out", default="reproduce-report",
                            help="directory for the report and pictures")
-    reproduce.add_argument("--variants", default=",".join(hparams.VARIANTS),
+    reproduce.add_argument("--variants", default=",".join(recipes.VARIANTS),
                            help="do-mlp: comma-separated variants to compare")
     reproduce.add_argument("--long-epochs", type=_non_negative_float, default=10,
                            help="epochs of the longer schedule for the intended network "
@@ -266,100 +265,59 @@ def build_parser():
 
 
 def cmd_train(args):
-    from tf1_mnist import checkpoint, distributed, networks
+    from tf1_mnist import checkpoint, data, distributed, recipes
+    from tf1_mnist.train import Monitor, train
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    given = {key: getattr(args, key) for key in ("learning_rate", "batch_size", "n_iterations",
-                                                 "epochs", "dropout", "variant")
-             if hasattr(args, key)}
-    mlp = args.model == networks.MLP
-    if not mlp:
-        wrong = [key for key in ("n_iterations", "dropout", "variant") if key in given]
-        if wrong:
-            raise UserError("--{} applies to do-mlp only; {} trains by its tutorial's recipe "
-                            "(--epochs, --batch-size, --learning-rate)".format(
-                                wrong[0].replace("_", "-"), args.model))
-        if given.get("epochs", 1) != int(given.get("epochs", 1)):
-            raise UserError("--epochs must be a whole number for {}".format(args.model))
+    overrides = {key: getattr(args, key) for key in (
+        "learning_rate", "batch_size", "n_iterations", "dropout") if hasattr(args, key)}
+    config = recipes.configure(args.model, overrides, getattr(args, "epochs", None),
+                               getattr(args, "variant", None), args.seed)
     task = distributed.from_environment()
     if task is None and args.sync:
         raise UserError("--sync applies to parameter-server training; set $TF_CONFIG (see "
                         "the README) or drop --sync")
+    source = data.resolve_data_dir(args.data_dir)
+    log = lambda line: print(line, flush=True)  # noqa: E731
     if task is not None:
-        return _train_task(args, task, model_dir, given)
-    return _train_local(args, model_dir, given)
+        return _train_task(args, task, source, model_dir, config, Monitor(log=log))
+    train(source, model_dir, config, Monitor(log=log, progress=sys.stderr,
+                                             log_dir=args.log_dir), wait=args.wait)
+    print("Model saved to {}/".format(model_dir.rstrip("/")))
+    return 0
 
 
-def _train_task(args, task, model_dir, given):
+def _train_task(args, task, source, model_dir, config, monitor):
     """Run as a task of the $TF_CONFIG cluster; the process ends here."""
     from tf1_mnist import distributed
 
     if task.type == "ps":
-        distributed.run_ps(task, args.timeout, log=lambda line: print(line, flush=True))
+        distributed.run_ps(task, args.timeout, log=monitor.log)
         return 0
     if args.log_dir:
         raise UserError("--log-dir is not supported with $TF_CONFIG yet; drop it")
-    _train_local(args, model_dir, given, task)
-    chief = task.index == 0
+    distributed.train_worker(task, source, model_dir, config, args.sync, args.timeout, monitor,
+                             wait=args.wait)
     # TF 1.15 can hang closing a session or a tf.train.Server at exit: end here.
-    print("Model saved to {}/".format(model_dir.rstrip("/")) if chief else
+    print("Model saved to {}/".format(model_dir.rstrip("/")) if task.index == 0 else
           "Worker {} done; worker 0 saves the model".format(task.index), flush=True)
     sys.stderr.flush()
     os._exit(0)
 
 
-def _train_local(args, model_dir, given, task=None):
-    """Train here, or as worker ``task`` of a parameter-server cluster."""
-    from tf1_mnist import checkpoint, data, distributed, files, networks
-    from tf1_mnist.train import iterations_for_epochs, prepare, recipe, train
-
-    mlp = args.model == networks.MLP
-    if args.log_dir:
-        files.check_writable_dir(args.log_dir, "TensorBoard logs", "--log-dir")
-    chief = task is None or task.index == 0
-    # Only the chief writes the model directory (and so only it locks it).
-    with checkpoint.Lock(model_dir, wait=args.wait) if chief else contextlib.ExitStack():
-        arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
-        hp = {key: given[key] for key in ("learning_rate", "batch_size", "n_iterations",
-                                          "dropout") if key in given}
-        if "epochs" in given:
-            if mlp:
-                hp["n_iterations"] = iterations_for_epochs(
-                    given["epochs"], len(arrays["train_images"]) - 5000,
-                    hp.get("batch_size", recipe(args.model)["batch_size"]))
-            else:
-                hp["epochs"] = int(given["epochs"])
-        log = lambda line: print(line, flush=True)  # noqa: E731
-        if task is None:
-            train(arrays, model_dir, name=args.model, hparams=hp,
-                  variant=given.get("variant", "faithful"), seed=args.seed, log=log,
-                  log_dir=args.log_dir, progress=sys.stderr, locked=True)
-        else:
-            hp = recipe(args.model, hp)
-            # Each worker its own batch order; the weights come from the chief.
-            data_seed = None if args.seed is None else args.seed + task.index
-            split, schedule = prepare(args.model, arrays, hp, data_seed)
-            distributed.train_worker(task, split, schedule, model_dir, args.model, hp,
-                                     given.get("variant", "faithful"), args.seed, args.sync,
-                                     args.timeout, log=log)
-            return 0
-    print("Model saved to {}/".format(model_dir.rstrip("/")))
-    return 0
-
-
 def cmd_predict(args):
     from tf1_mnist import checkpoint, files
-    from tf1_mnist.inference import predict_files
+    from tf1_mnist.predict import predict_files
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    checkpoint.load_description(model_dir)  # no model: say so before reading images
+    description = checkpoint.load_description(model_dir)  # no model: say so first
     if args.top > 10:
         raise UserError("--top {}: there are only 10 digits; choose 1 to 10".format(args.top))
     if args.show:
         files.check_writable_dir(os.path.dirname(os.path.abspath(args.show)), "picture",
                                  "--show path")
     failed = predict_files(args.images, model_dir, raw=args.raw, top=args.top,
-                           show=args.show)
+                           show=args.show, description=description)
     return EXIT_USER_ERROR if failed else 0
 
 
@@ -368,10 +326,10 @@ def cmd_evaluate(args):
     from tf1_mnist.evaluate import evaluate, format_report
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    checkpoint.load_description(model_dir)  # no model: say so before loading MNIST
+    description = checkpoint.load_description(model_dir)  # no model: say so first
     arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
     result = evaluate(model_dir, data.scale(arrays["test_images"].reshape(-1, 784)),
-                      arrays["test_labels"])
+                      arrays["test_labels"], description)
     print(format_report(result))
     if args.confusion_png:
         plots.confusion(result, args.confusion_png)
@@ -382,25 +340,25 @@ def cmd_evaluate(args):
 def cmd_reproduce(args):
     import time
 
-    from tf1_mnist import data, hparams, report, reproduce
+    from tf1_mnist import data, recipes, report, reproduce
 
     report.check_out(args.out)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    unknown = [v for v in variants if v not in hparams.VARIANTS]
+    unknown = [v for v in variants if v not in recipes.VARIANTS]
     if unknown or not variants:
         raise UserError("--variants: unknown {}; choose from {}".format(
-            ", ".join(unknown) or "(none given)", ", ".join(hparams.VARIANTS)))
+            ", ".join(unknown) or "(none given)", ", ".join(recipes.VARIANTS)))
     data_dir = data.resolve_data_dir(args.data_dir)
     arrays = data.load_mnist(data_dir)
-    jobs = reproduce.plan(list(range(args.seeds)), model=args.model, variants=variants,
+    jobs = reproduce.plan(list(range(args.seeds)), network=args.model, variants=variants,
                           n_iterations=args.n_iterations, long_epochs=args.long_epochs,
                           long_seeds=args.long_seeds, epochs=args.epochs)
     started = time.time()
-    records = reproduce.run(arrays, jobs, model=args.model,
-                            log=lambda line: print(line, flush=True), progress=sys.stderr,
+    records = reproduce.run(arrays, jobs, log=lambda line: print(line, flush=True),
+                            progress=sys.stderr,
                             processes=args.jobs, data_dir=data_dir)
     finished = time.time()
-    result = report.build(records, started, finished, model=args.model, jobs=args.jobs)
+    result = report.build(records, started, finished, network=args.model, jobs=args.jobs)
     print("{} trainings in {:.0f} s, {} at a time".format(len(records), finished - started,
                                                           args.jobs))
     report.write(args.out, result)
@@ -421,9 +379,10 @@ def cmd_export(args):
         target = export(model_dir, out)
         print("SavedModel written to {}/ (tag serve, signature serving_default)".format(target))
         return 0
-    checkpoint.load_description(model_dir)  # no model: say so before loading MNIST
+    description = checkpoint.load_description(model_dir)  # no model: say so first
     arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
-    result = export_tflite(model_dir, out, arrays, int8=args.format == "tflite-int8")
+    result = export_tflite(model_dir, out, arrays, int8=args.format == "tflite-int8",
+                           description=description)
     print("TF Lite model written to {} ({}, {:,} bytes): test accuracy {:.4f} (the restored "
           "model: {:.4f}); the same class as the restored model for {:.2%} of the {:,} test "
           "digits; {:.3f} ms per image".format(
@@ -438,7 +397,7 @@ def cmd_serve(args):
     from tf1_mnist.serve import serve
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    checkpoint.load_description(model_dir)
+    description = checkpoint.load_description(model_dir)
     try:
         import flask  # noqa: F401
         import waitress  # noqa: F401
@@ -450,7 +409,7 @@ def cmd_serve(args):
     say = lambda line: print(line, flush=True)  # noqa: E731
     try:
         serve(model_dir, host=args.host, port=args.port, ready=say,
-              log=None if args.quiet else say)
+              log=None if args.quiet else say, description=description)
     except KeyboardInterrupt:
         pass
     # Ctrl-C or SIGTERM is how a server is stopped, not an error.

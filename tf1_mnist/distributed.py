@@ -161,40 +161,65 @@ class Watchdog(object):
         self._stop.set()
 
 
-def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync, timeout,
-                 log=print):
-    """Train as worker ``task.index``; the chief (worker 0) saves to ``model_dir``
-    (whose ``checkpoint.Lock`` the caller holds) and returns the metrics."""
-    from tf1_mnist import checkpoint, networks, session
-    from tf1_mnist.compat import tf
-    from tf1_mnist.train import LOG_EVERY, TutorialSchedule, compare_line, keep_prob
+def train_worker(task, source, model_dir, config, sync=False, timeout=300, monitor=None,
+                 wait=False):
+    """Train ``config``'s network on ``source`` (as ``train.train`` takes it) as worker
+    ``task.index``. The chief (worker 0) alone locks and writes ``model_dir`` (``wait``:
+    for another training to finish) and prints the log; it returns the metrics."""
+    from tf1_mnist.train import Monitor, Run, locked
 
-    spec = networks.spec(name)
+    chief = task.index == 0
+    # The chief logs by global step, from whichever worker's batch; no validation pass
+    # between steps (it would stall the other workers' updates).
+    monitor = (monitor or Monitor())._replace(track_validation=False)
+    with locked(model_dir if chief else None, wait):
+        # Each worker its own batch order; the weights come from the chief.
+        data_seed = None if config.seed is None else config.seed + task.index
+        return _train_worker(task, Run(source, config, monitor, data_seed), model_dir, sync,
+                             timeout)
+
+
+def _replicated_graph(task, config, sync, tf):
+    """The network with Adam (in sync: aggregated over the workers) placed on the ps;
+    returns the graph, its train op, the global step, the sync optimizer or None, and
+    a saver that runs on this worker."""
+    from tf1_mnist import networks
+
+    workers = len(task.cluster["worker"])
+    device = tf.train.replica_device_setter(
+        worker_device="/job:worker/task:{}".format(task.index), cluster=task.cluster)
+    with tf.device(device):
+        g = networks.build(config.network, config.hparams, variant=config.variant,
+                           seed=config.seed, training_ops=False)
+        global_step = tf.train.get_or_create_global_step()
+        optimizer = tf.train.AdamOptimizer(config.hparams["learning_rate"])
+        if sync:
+            optimizer = tf.train.SyncReplicasOptimizer(
+                optimizer, replicas_to_aggregate=workers, total_num_replicas=workers)
+        train_step = optimizer.minimize(g.cross_entropy, global_step=global_step)
+    # The save op on this worker's CPU: unplaced, it ran on the ps, which wrote the
+    # checkpoint into its own filesystem (seen with each task in its own container).
+    with tf.device("/job:worker/task:{}/cpu:0".format(task.index)):
+        saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
+    return g, train_step, global_step, optimizer if sync else None, saver
+
+
+def _train_worker(task, run, model_dir, sync, timeout):
+    from tf1_mnist.compat import tf
+    from tf1_mnist.train import TutorialSchedule
+
     server = _server(task, tf)
-    workers, chief = len(task.cluster["worker"]), task.index == 0
+    chief = task.index == 0
     config = tf.ConfigProto(device_filters=["/job:ps", "/job:worker/task:{}".format(task.index)],
                             operation_timeout_in_ms=int(timeout * 1000))
-    history = []
+    metrics = None
     with tf.Graph().as_default():
-        device = tf.train.replica_device_setter(
-            worker_device="/job:worker/task:{}".format(task.index), cluster=task.cluster)
-        with tf.device(device):
-            g = networks.build(name, hp, variant=variant, seed=seed, training_ops=False)
-            global_step = tf.train.get_or_create_global_step()
-            optimizer = tf.train.AdamOptimizer(hp["learning_rate"])
-            if sync:
-                optimizer = tf.train.SyncReplicasOptimizer(
-                    optimizer, replicas_to_aggregate=workers, total_num_replicas=workers)
-            train_step = optimizer.minimize(g.cross_entropy, global_step=global_step)
-        # The save op on this worker's CPU: unplaced, it ran on the ps, which wrote the
-        # checkpoint into its own filesystem (seen with each task in its own container).
-        with tf.device("/job:worker/task:{}/cpu:0".format(task.index)):
-            saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
+        g, train_step, global_step, sync_optimizer, saver = _replicated_graph(
+            task, run.config, sync, tf)
         done = [q.enqueue(task.index) for q in _done_queues(task, tf)]
-        hooks = [tf.train.StopAtStepHook(last_step=schedule.total)]
-        if sync:
-            hooks.append(optimizer.make_session_run_hook(chief))
-        feed_keep_prob = keep_prob(name, hp)
+        hooks = [tf.train.StopAtStepHook(last_step=run.schedule.total)]
+        if sync_optimizer:
+            hooks.append(sync_optimizer.make_session_run_hook(chief))
         logged = set()
         # Beyond TensorFlow's own operation timeout (which raises, below): a margin.
         watchdog = Watchdog(timeout + 15, "worker {}: no progress for {{:g}} s: another task "
@@ -208,48 +233,35 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                     # SyncReplicasOptimizer's queue threads may be blocked on a dead
                     # worker: do not wait the default 120 s for them at close.
                     stop_grace_period_secs=5) as mon:
-                batches = schedule.batches()
+                batches = run.schedule.batches()
                 while not mon.should_stop():
                     try:
                         x, y = next(batches)
                     except StopIteration:
-                        batches = schedule.batches()
+                        batches = run.schedule.batches()
                         continue
-                    _, step = mon.run([train_step, global_step], feed_dict={
-                        g.X: x, g.Y: y, g.keep_prob: feed_keep_prob})
+                    _, step = mon.run([train_step, global_step], feed_dict=run.feed(g, x, y))
                     watchdog.progress()
                     # the global step read by this run: before or after its own update
-                    mark = max(int(step) - 1, 0) // LOG_EVERY * LOG_EVERY
+                    mark = max(int(step) - 1, 0) // run.monitor.log_every * \
+                        run.monitor.log_every
                     if chief and mark not in logged and not mon.should_stop():
                         logged.add(mark)
                         loss, accuracy = mon.run([g.cross_entropy, g.accuracy],
                                                  feed_dict={g.X: x, g.Y: y})
                         point = {"iteration": mark, "loss": float(loss),
                                  "accuracy": float(accuracy)}
-                        history.append(point)
-                        log(TutorialSchedule.format(point))  # by global step, any model
+                        # by global step, whatever the network
+                        run.record(point, mon, g, TutorialSchedule.format(point))
             watchdog.progress()
             # Not closed: on TF 1.15 closing a session on a cluster can hang; the command
             # line ends the process once this returns (see cli.cmd_train).
             sess = tf.Session(server.target, config=config)
-            metrics = None
             if chief:
-                validation = None if data.validation is None else \
-                    session.accuracy(sess, g, *data.validation)
-                test = session.accuracy(sess, g, *data.test)
-                for line in schedule.final_lines(validation, test):
-                    log(line)
-                log(compare_line(test, spec.reported, spec.reported_text))
-                metrics = {"validation_accuracy": validation, "test_accuracy": test,
-                           "reported_test_accuracy": spec.reported,
-                           "validation": spec.validation, "history": history}
-                cluster = {"ps": len(task.cluster["ps"]), "worker": workers,
+                cluster = {"ps": len(task.cluster["ps"]), "worker": len(task.cluster["worker"]),
                            "mode": "sync" if sync else "async",
                            "global_steps": int(sess.run(global_step))}
-                checkpoint.save(sess, saver, model_dir, {
-                    "model": name, "variant": variant if name == networks.MLP else None,
-                    "hparams": hp, "seed": seed, "metrics": metrics,
-                    "cluster": cluster})
+                metrics = run.finish(sess, g, saver, model_dir, cluster)
             sess.run(done)
         except (tf.errors.DeadlineExceededError, tf.errors.UnavailableError,
                 tf.errors.AbortedError, tf.errors.CancelledError) as exc:
@@ -259,6 +271,6 @@ def train_worker(task, data, schedule, model_dir, name, hp, variant, seed, sync,
                                 first_line(exc)[:160]))
         finally:
             watchdog.stop()
-    log("worker {}: done after global step {}".format(task.index, schedule.total)
-        if not chief else "worker 0 (chief): done")
+    run.monitor.log("worker {}: done after global step {}".format(task.index, run.schedule.total)
+                    if not chief else "worker 0 (chief): done")
     return metrics

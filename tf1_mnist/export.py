@@ -23,6 +23,7 @@ import tempfile
 import warnings
 
 from tf1_mnist import checkpoint, files
+from tf1_mnist.predict import restored, signature
 from tf1_mnist.errors import UserError, first_line
 
 DEFAULT_OUT = "export"
@@ -42,23 +43,6 @@ def next_version(out_dir):
     return max(versions, default=0) + 1
 
 
-@contextlib.contextmanager
-def restored(model_dir, description):
-    """``(session, graph pieces)`` of the model in ``model_dir``, rebuilt for inference
-    and restored, for the duration."""
-    from tf1_mnist import networks
-    from tf1_mnist.compat import tf
-
-    graph = tf.Graph()
-    with graph.as_default():
-        g = networks.build(description["model"], description["hparams"],
-                           description.get("variant") or "faithful", training_ops=False)
-        saver = tf.train.Saver(tf.trainable_variables())
-        with tf.Session(graph=graph) as sess:
-            checkpoint.restore(sess, saver, model_dir, description)
-            yield sess, g
-
-
 def export(model_dir, out_dir=DEFAULT_OUT):
     """Export the model in ``model_dir``; return the version directory written."""
     from tf1_mnist.compat import tf
@@ -75,14 +59,13 @@ def export(model_dir, out_dir=DEFAULT_OUT):
     staging = tempfile.mkdtemp(prefix=".{}.".format(version), suffix=files.PART, dir=out_dir)
     try:
         with restored(model_dir, description) as (sess, g):
-            signature = tf.saved_model.signature_def_utils.predict_signature_def(
-                inputs={"images": g.X},
-                outputs={"classes": g.prediction, "probabilities": g.probabilities})
+            signature_def = tf.saved_model.signature_def_utils.predict_signature_def(
+                **signature(g))
             builder = tf.saved_model.builder.SavedModelBuilder(
                 os.path.join(staging, "model"))
             builder.add_meta_graph_and_variables(
                 sess, [tf.saved_model.tag_constants.SERVING],
-                signature_def_map={SIGNATURE: signature}, strip_default_attrs=True)
+                signature_def_map={SIGNATURE: signature_def}, strip_default_attrs=True)
             builder.save()
         os.rename(os.path.join(staging, "model"), target)
     except (tf.errors.OpError, OSError) as exc:
@@ -94,17 +77,18 @@ def export(model_dir, out_dir=DEFAULT_OUT):
     return target
 
 
-def export_tflite(model_dir, out, arrays, int8=False):
+def export_tflite(model_dir, out, arrays, int8=False, description=None):
     """Convert the model in ``model_dir`` to TF Lite (``int8``: full-integer) and write it
     to ``out``; run it on MNIST's test set (``arrays``, ``data.load_mnist``'s). Returns
     ``{"bytes", "accuracy", "agreement", "reference_accuracy", "seconds_per_image"}``:
-    ``agreement`` is the share of test digits whose class is the restored model's."""
+    ``agreement`` is the share of test digits whose class is the restored model's.
+    ``description``: the model's already-read ``model.json``."""
     import numpy as np
 
     from tf1_mnist import data
     from tf1_mnist.compat import TF_VERSION, tf
 
-    description = checkpoint.load_description(model_dir)
+    description = description or checkpoint.load_description(model_dir)
     files.check_writable_dir(os.path.dirname(os.path.abspath(out)), "TF Lite model", "--out")
     if TF_VERSION.startswith("1."):
         # TF 1.15's converter runs the toco_from_protos program installed beside Python.

@@ -36,11 +36,15 @@ DENOISE_FROM = 56
 MIN_CONTRAST = 0.15
 
 
-def _open(source, name=None):
+def decode(source, name=None):
     """The PIL image in ``source`` (a path, or the bytes of an image file, called
     ``name`` in messages), fully read and EXIF-upright; UserError for anything that is
     not one. Only regular files are opened (a FIFO would block forever), and an image
-    is refused from its header when it is too large to decode quickly."""
+    is refused from its header when it is too large to decode quickly. Every function
+    here that takes a source also takes an image this returned, so a file is decoded
+    once."""
+    if isinstance(source, Image.Image):
+        return source
     if isinstance(source, bytes):
         return _decode(io.BytesIO(source), name or "image")
     path = source
@@ -90,7 +94,7 @@ def open_image(source, name=None):
     """The image (a path or file bytes) as grayscale float64 in [0, 1] (0 black),
     EXIF-upright, shrunk to at most WORKING_SIZE."""
     name = name or source
-    gray = _to_gray(_open(source, name), name)
+    gray = _to_gray(decode(source, name), name)
     height, width = gray.shape
     if max(height, width) > WORKING_SIZE:
         gray = resize(gray, float(WORKING_SIZE) / max(height, width), Image.BILINEAR)
@@ -215,7 +219,7 @@ def raw_tutorial_input(source, name=None, shrink=False):
     to feed the tutorial a drawing), still not cropped, centred or scaled to [0, 1].
     """
     path = name or source
-    image = _open(source, path)
+    image = decode(source, path)
     if shrink and image.size != (SIDE, SIDE):
         image = image.convert("RGBA" if "A" in image.getbands() else "L").resize(
             (SIDE, SIDE), Image.BILINEAR)

@@ -20,16 +20,11 @@ import collections
 import numpy as np
 
 from tf1_mnist import data as mnist_data
+from tf1_mnist.recipes import HOLD_OUT
 
 DEFAULT_SOURCE_URL = mnist_data.MIRRORS[0]
 
 Datasets = collections.namedtuple("Datasets", ["train", "validation", "test"])
-
-# TF 1.15's DataSet reseeded NumPy's global generator from the graph-level seed and
-# shuffled with it. ``tf1-mnist run`` turns this on, so a legacy script that calls
-# tf.set_random_seed(s) draws the batches it drew on TF 1.15; the package's own
-# commands keep a private generator per DataSet.
-GLOBAL_NUMPY_SEEDING = False
 
 
 def _numpy_dtype(dtype):
@@ -53,12 +48,16 @@ class DataSet(object):
     ``images`` is uint8 [N, 28, 28, 1] (or [N, 28, 28]); with ``reshape`` it becomes
     [N, 784], and with ``dtype`` float32 it is scaled by 1/255. ``seed`` makes the
     shuffles reproducible without touching NumPy's global random state.
+
+    ``global_numpy_seeding`` (``tf1-mnist run`` sets it): shuffle as TF 1.15's DataSet
+    did, with NumPy's global generator reseeded from the graph-level seed, so a legacy
+    script that calls tf.set_random_seed(s) draws the batches it drew on TF 1.15.
     """
 
     def __init__(self, images, labels, fake_data=False, one_hot=False,
-                 dtype=np.float32, reshape=True, seed=None):
+                 dtype=np.float32, reshape=True, seed=None, global_numpy_seeding=False):
         dtype = _numpy_dtype(dtype)
-        if GLOBAL_NUMPY_SEEDING:
+        if global_numpy_seeding:
             from tf1_mnist.compat import tf
 
             seed1, seed2 = tf.get_seed(seed)
@@ -130,28 +129,31 @@ class DataSet(object):
 
 
 def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
-                   reshape=True, validation_size=5000, seed=None,
-                   source_url=None, checksums=mnist_data.SHA256):
+                   reshape=True, validation_size=HOLD_OUT, seed=None,
+                   source_url=None, checksums=mnist_data.SHA256, global_numpy_seeding=False):
     """MNIST as ``Datasets(train, validation, test)``, downloading missing files.
 
     ``source_url`` (default: ``DEFAULT_SOURCE_URL``, read when called) is tried first,
     then the other mirrors. ``checksums`` (an
     addition to TF's signature) is the table of decompressed SHA-256s to verify
     against; None skips that check, for IDX files that are not MNIST itself.
+    ``global_numpy_seeding``: see ``DataSet``.
     """
     if fake_data:
         def fake():
-            return DataSet([], [], fake_data=True, one_hot=one_hot, dtype=dtype, seed=seed)
+            return DataSet([], [], fake_data=True, one_hot=one_hot, dtype=dtype, seed=seed,
+                           global_numpy_seeding=global_numpy_seeding)
         return Datasets(train=fake(), validation=fake(), test=fake())
 
     mirrors = tuple(dict.fromkeys((source_url or DEFAULT_SOURCE_URL,) + mnist_data.MIRRORS))
     arrays = mnist_data.load_mnist(train_dir, checksums=checksums, mirrors=mirrors)
     return from_arrays(arrays, one_hot=one_hot, dtype=dtype, reshape=reshape,
-                       validation_size=validation_size, seed=seed)
+                       validation_size=validation_size, seed=seed,
+                       global_numpy_seeding=global_numpy_seeding)
 
 
-def from_arrays(arrays, one_hot=False, dtype=np.float32, reshape=True, validation_size=5000,
-                seed=None):
+def from_arrays(arrays, one_hot=False, dtype=np.float32, reshape=True, validation_size=HOLD_OUT,
+                seed=None, global_numpy_seeding=False):
     """``Datasets`` from the uint8 arrays of ``tf1_mnist.data.load_mnist``, as
     ``read_data_sets`` splits them: for many seeded runs over one loaded copy."""
     train_images = arrays["train_images"][..., np.newaxis]
@@ -165,7 +167,8 @@ def from_arrays(arrays, one_hot=False, dtype=np.float32, reshape=True, validatio
         raise ValueError("Validation size should be between 0 and {}. Received: {}."
                          .format(len(train_images), validation_size))
 
-    options = dict(dtype=dtype, reshape=reshape, seed=seed)
+    options = dict(dtype=dtype, reshape=reshape, seed=seed,
+                   global_numpy_seeding=global_numpy_seeding)
     train = DataSet(train_images[validation_size:], train_labels[validation_size:], **options)
     validation = DataSet(train_images[:validation_size], train_labels[:validation_size],
                          **options)

@@ -123,10 +123,23 @@ def install(script_dir, data_dir=None):
     shim.__dict__.update({k: getattr(input_data, k) for k in dir(input_data)
                           if not k.startswith("__")})
     shim.read_data_sets = _read_data_sets_for(input_data, data_dir)
+    shim.DataSet = _tf1_data_set()
     shim.__doc__ = input_data.__doc__
     sys.modules[shim.__name__] = shim
     parent.input_data = shim
-    input_data.GLOBAL_NUMPY_SEEDING = True  # TF 1.15's batches, for seeded scripts
+
+
+def _tf1_data_set():
+    from tf1_mnist import input_data
+
+    class DataSet(input_data.DataSet):
+        """TF 1.15's batches, for seeded scripts: NumPy's global generator."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("global_numpy_seeding", True)
+            super(DataSet, self).__init__(*args, **kwargs)
+
+    return DataSet
 
 
 def _read_data_sets_for(input_data, fallback_dir):
@@ -135,6 +148,7 @@ def _read_data_sets_for(input_data, fallback_dir):
     def read_data_sets(train_dir, *args, **kwargs):
         """TF 1.15's ``read_data_sets``: the files the script names, else the data
         directory tf1-mnist was given, else a verified download there."""
+        kwargs.setdefault("global_numpy_seeding", True)  # TF 1.15's batches
         where = "{} (verified)".format(train_dir)
         if data.missing_files(train_dir):
             if fallback_dir and not data.missing_files(fallback_dir):

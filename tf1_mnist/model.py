@@ -19,7 +19,7 @@ Variants of the MLP:
 import collections
 
 from tf1_mnist.compat import tf
-from tf1_mnist.hparams import DEFAULT_HPARAMS, VARIANTS  # noqa: F401 (re-exported)
+from tf1_mnist.recipes import DEFAULT_HPARAMS, VARIANTS  # noqa: F401 (re-exported)
 
 Graph = collections.namedtuple(
     "Graph", ["X", "Y", "keep_prob", "output_layer", "probabilities", "prediction",

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from tf1_mnist import files, networks, plots
+from tf1_mnist import files, plots, recipes
 from tf1_mnist.errors import UserError
 
 # Fewer seeds than this and a standard deviation says little: the report says so.
@@ -91,15 +91,15 @@ def groups(records):
     return grouped
 
 
-def build(records, started, finished, model=networks.MLP, jobs=1):
+def build(records, started, finished, network=recipes.MLP, jobs=1):
     """The report as a dict: the stack it ran on, a summary per group, every run."""
     from tf1_mnist.compat import TF_VERSION
 
-    spec = networks.spec(model)
+    spec = recipes.spec(network)
     stack = {"python": platform.python_version(), "tensorflow": TF_VERSION,
              "machine": "{} ({} CPUs)".format(platform.machine(), os.cpu_count()),
              "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
-             "seconds": round(finished - started, 1), "model": model, "jobs": jobs,
+             "seconds": round(finished - started, 1), "model": network, "jobs": jobs,
              "reported": spec.reported, "reported_text": spec.reported_text}
     summaries = [dict(schedule=schedule, variant=variant,
                       seeds=[r["seed"] for r in rs], n_iterations=rs[0]["n_iterations"],

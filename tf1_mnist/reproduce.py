@@ -8,13 +8,13 @@ returns run records; ``tf1_mnist.report`` turns those into statistics and pictur
 import collections
 import time
 
-from tf1_mnist import networks
+from tf1_mnist import recipes
 from tf1_mnist.progress import bar
 
-# One training of the sweep: ``hparams`` override the network's recipe.
-Job = collections.namedtuple("Job", ["schedule", "variant", "seed", "hparams"])
-
-VALIDATION_SIZE = 5000  # read_data_sets' hold-out, which the MLP's epochs exclude
+# One training of the sweep: ``hparams`` override the network's recipe; ``variant`` is
+# the MLP's (None for the other networks); ``epochs`` (or None) override the schedule.
+Job = collections.namedtuple("Job", ["schedule", "network", "variant", "seed", "hparams",
+                                     "epochs"])
 # Every training of a sweep runs on one intra-op thread, whatever --jobs is: with two
 # threads TensorFlow splits some reductions differently (the MLP's minibatch loss moved
 # by 6e-8 at iteration 100), and a seed's numbers must not depend on --jobs. The
@@ -22,45 +22,44 @@ VALIDATION_SIZE = 5000  # read_data_sets' hold-out, which the MLP's epochs exclu
 THREADS_PER_TRAINING = 1
 
 
-def plan(seeds, model=networks.MLP, variants=("faithful", "intended"), n_iterations=None,
+def plan(seeds, network=recipes.MLP, variants=("faithful", "intended"), n_iterations=None,
          long_epochs=10, long_seeds=3, epochs=None):
     """The list of ``Job``s, in the order they run."""
-    from tf1_mnist.train import iterations_for_epochs
-
-    recipe = networks.spec(model).recipe
-    if model != networks.MLP:
-        hp = {"epochs": epochs} if epochs else {}
-        schedule = "{} epochs".format(epochs or recipe["epochs"])
-        return [Job(schedule, model, seed, hp) for seed in seeds]
-    iterations = n_iterations or recipe["n_iterations"]
-    jobs = [Job("tutorial", variant, seed, {"n_iterations": iterations})
+    if network != recipes.MLP:
+        schedule = "{} epochs".format(epochs or recipes.spec(network).recipe["epochs"])
+        return [Job(schedule, network, None, seed, {}, epochs) for seed in seeds]
+    hparams = {"n_iterations": n_iterations} if n_iterations else {}
+    jobs = [Job("tutorial", network, variant, seed, hparams, None)
             for variant in variants for seed in seeds]
     if long_epochs and "intended" in variants:
-        n_train = 60000 - VALIDATION_SIZE
-        long_iterations = iterations_for_epochs(long_epochs, n_train, recipe["batch_size"])
-        jobs += [Job("{:g} epochs".format(long_epochs), "intended", seed,
-                     {"n_iterations": long_iterations}) for seed in seeds[:long_seeds]]
+        jobs += [Job("{:g} epochs".format(long_epochs), network, "intended", seed, {},
+                     long_epochs) for seed in seeds[:long_seeds]]
     return jobs
 
 
-def run_one(arrays, model, job, intra_op_threads=0):
+def config(job):
+    """The ``recipes.Config`` a job trains from."""
+    return recipes.configure(job.network, job.hparams, job.epochs, job.variant, job.seed)
+
+
+def run_one(arrays, job, intra_op_threads=0):
     """Train one job (nothing saved); return its run record."""
-    from tf1_mnist.train import train
+    from tf1_mnist.train import Monitor, train
 
     start = time.time()
-    metrics = train(arrays, None, name=model, hparams=job.hparams,
-                    variant=job.variant if model == networks.MLP else "faithful",
-                    seed=job.seed, log=lambda line: None, track_validation=True,
-                    intra_op_threads=intra_op_threads, save=False)
-    return {"schedule": job.schedule, "variant": job.variant, "seed": job.seed,
-            "n_iterations": job.hparams.get("n_iterations"),
+    resolved = config(job)
+    metrics = train(arrays, None, resolved, Monitor(log=lambda line: None,
+                                                    track_validation=True),
+                    intra_op_threads=intra_op_threads)
+    # "variant" names the report's rows: the MLP's variant, or the other network
+    return {"schedule": job.schedule, "variant": job.variant or job.network, "seed": job.seed,
+            "n_iterations": resolved.hparams.get("n_iterations"),
             "seconds": time.time() - start, "test_accuracy": metrics["test_accuracy"],
             "validation_accuracy": metrics["validation_accuracy"],
             "history": metrics["history"]}
 
 
-def run(arrays, jobs, model=networks.MLP, log=print, progress=None, processes=1,
-        data_dir=None):
+def run(arrays, jobs, log=print, progress=None, processes=1, data_dir=None):
     """Train every job; return the run records in job order.
 
     With ``processes`` > 1, that many trainings run at once, each in its own process
@@ -70,7 +69,7 @@ def run(arrays, jobs, model=networks.MLP, log=print, progress=None, processes=1,
     """
     records = []
     with bar(progress, total=len(jobs), unit=" runs", desc="reproduce") as shown:
-        for number, record in enumerate(_records(arrays, jobs, model, processes, data_dir), 1):
+        for number, record in enumerate(_records(arrays, jobs, processes, data_dir), 1):
             records.append(record)
             shown.update(1)
             shown.clear()
@@ -78,16 +77,16 @@ def run(arrays, jobs, model=networks.MLP, log=print, progress=None, processes=1,
     return records
 
 
-def _records(arrays, jobs, model, processes, data_dir):
+def _records(arrays, jobs, processes, data_dir):
     threads = THREADS_PER_TRAINING
     if processes <= 1:
         for job in jobs:
-            yield run_one(arrays, model, job, threads)
+            yield run_one(arrays, job, threads)
         return
     import multiprocessing
 
     pool = multiprocessing.get_context("spawn").Pool(
-        processes, initializer=_start_worker, initargs=(data_dir, model, threads))
+        processes, initializer=_start_worker, initargs=(data_dir, threads))
     try:
         for record in pool.imap(_work, jobs):
             yield record
@@ -102,7 +101,7 @@ def _records(arrays, jobs, model, processes, data_dir):
 _WORKER = {}
 
 
-def _start_worker(data_dir, model, threads):
+def _start_worker(data_dir, threads):
     """In each worker process: no Ctrl-C of its own (the parent stops the pool), and
     MNIST loaded once."""
     import signal
@@ -110,12 +109,11 @@ def _start_worker(data_dir, model, threads):
     from tf1_mnist import data
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(arrays=data.load_mnist(data_dir, download=False), model=model,
-                   threads=threads)
+    _WORKER.update(arrays=data.load_mnist(data_dir, download=False), threads=threads)
 
 
 def _work(job):
-    return run_one(_WORKER["arrays"], _WORKER["model"], job, _WORKER["threads"])
+    return run_one(_WORKER["arrays"], job, _WORKER["threads"])
 
 
 def format_line(number, total, record):

@@ -59,16 +59,21 @@ class BadRequest(Exception):
     """A request the client can fix: 400 with TF Serving's error body."""
 
 
-def signature():
-    """The ``serving_default`` signature, in TF Serving's metadata JSON form."""
-    def tensor(name, dtype, dims):
-        return {"dtype": dtype, "name": name,
-                "tensor_shape": {"dim": [{"size": str(d), "name": ""} for d in dims],
+def signature_metadata(g):
+    """The ``serving_default`` signature (``predict.signature``), in TF Serving's
+    metadata JSON form."""
+    from tensorflow.core.framework import types_pb2
+
+    from tf1_mnist.predict import signature
+
+    def tensor(t):
+        return {"dtype": types_pb2.DataType.Name(t.dtype.as_datatype_enum), "name": t.name,
+                "tensor_shape": {"dim": [{"size": str(-1 if d is None else d), "name": ""}
+                                         for d in t.shape.as_list()],
                                  "unknown_rank": False}}
-    return {"inputs": {"images": tensor("X:0", "DT_FLOAT", [-1, 784])},
-            "outputs": {"classes": tensor("prediction:0", "DT_INT64", [-1]),
-                        "probabilities": tensor("probabilities:0", "DT_FLOAT", [-1, 10])},
-            "method_name": "tensorflow/serving/predict"}
+    return dict({kind: {name: tensor(t) for name, t in sorted(tensors.items())}
+                 for kind, tensors in signature(g).items()},
+                method_name="tensorflow/serving/predict")
 
 
 def parse_instances(body):
@@ -133,12 +138,14 @@ def predict_image(predictor, body):
     """The answer of ``/v1/images:predict`` for image file bytes."""
     if not body:
         raise BadRequest("empty body; send an image file (PNG, JPEG, BMP) as the body")
+    name = "the uploaded image"
     try:
-        x = images.load_input(body, name="the uploaded image")
+        image = images.decode(body, name)
+        x = images.load_input(image, name=name)
     except UserError as exc:
         raise BadRequest(str(exc))
     try:
-        raw = images.raw_tutorial_input(body, name="the uploaded image", shrink=True)
+        raw = images.raw_tutorial_input(image, name=name, shrink=True)
         raw_error = None
     except UserError as exc:
         raw, raw_error = None, str(exc)
@@ -183,7 +190,7 @@ def access_log(app, log):
 
 
 def create_app(predictor, max_body=MAX_BODY):
-    """The Flask application answering with ``predictor`` (an ``inference.Predictor``)."""
+    """The Flask application answering with ``predictor`` (a ``predict.Predictor``)."""
     from flask import Flask, Response, request, send_from_directory
     from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -238,7 +245,7 @@ def create_app(predictor, max_body=MAX_BODY):
         return answer({"model_spec": {"name": MODEL_NAME, "signature_name": "",
                                       "version": VERSION},
                        "metadata": {"signature_def": {"signature_def": {
-                           "serving_default": signature()}}}})
+                           "serving_default": signature_metadata(predictor.g)}}}})
 
     @app.route("/v1/models/{}:predict".format(MODEL_NAME), methods=["POST"])
     def predict():
@@ -274,19 +281,20 @@ def server_settings():
     return settings
 
 
-def serve(model_dir, host="127.0.0.1", port=8501, ready=print, log=None):
+def serve(model_dir, host="127.0.0.1", port=8501, ready=print, log=None, description=None):
     """Restore the model once, then serve until Ctrl-C or SIGTERM. ``log``: where each
-    request's access line goes (None: nowhere)."""
+    request's access line goes (None: nowhere); ``description``: the model's
+    already-read ``model.json``."""
     import logging
 
     import waitress
 
-    from tf1_mnist.inference import Predictor
+    from tf1_mnist.predict import Predictor
 
     # "Task queue depth is N" under a burst of clients: expected, and not the user's news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    with Predictor(model_dir) as predictor:
+    with Predictor(model_dir, description) as predictor:
         predictor.probabilities([np.zeros(784, np.float32)])  # warm up before the first user
         app = create_app(predictor)
         try:

@@ -17,13 +17,14 @@ Evaluation never runs a dropout op (see ``model.dropout``), so a run gives the s
 numbers whether or not it is watched (``--log-dir``, validation passes).
 """
 import collections
+import contextlib
 import math
 import time
-from fractions import Fraction
 
 import numpy as np
 
-from tf1_mnist import checkpoint, data as mnist_data, files, input_data, networks, session
+from tf1_mnist import checkpoint, data as mnist_data, files, input_data, networks, recipes, \
+    session
 from tf1_mnist.compat import tf
 from tf1_mnist.errors import UserError, check_interrupted, first_line
 from tf1_mnist.progress import bar
@@ -45,13 +46,6 @@ def compare_line(test_accuracy, reported, reported_text=None):
     return ("Tutorial reported {}; this run {:.4f} ({:+.4f}, {:+.2f} percentage points)"
             .format(reported_text or "{:.4f}".format(reported), float(test_accuracy), diff,
                     100 * diff))
-
-
-def iterations_for_epochs(epochs, num_examples, batch_size):
-    """Minibatches for ``epochs`` passes over ``num_examples`` (the tutorial's 1000 x 128
-    is about 2.3 epochs of the 55,000 training images). Exact arithmetic on the decimal
-    the user typed: 1.1 epochs of 55,000 in batches of 100 is 605, not 606."""
-    return int(math.ceil(Fraction(repr(float(epochs))) * num_examples / batch_size))
 
 
 def as_printed(value):
@@ -153,134 +147,150 @@ class EpochSchedule(object):
         return ["\nAccuracy on test set: {}".format(as_printed(test_accuracy))]
 
 
-def recipe(name, hparams=None):
-    """Network ``name``'s tutorial recipe with ``hparams`` overriding entries of it."""
-    hp = dict(networks.spec(name).recipe)
-    unknown = set(hparams or {}) - set(hp)
-    if unknown:
-        raise ValueError("unknown hyper-parameters for {}: {}".format(name, sorted(unknown)))
-    hp.update(hparams or {})
-    return hp
-
-
-def prepare(name, source, hp, seed=None):
-    """The ``Data`` and schedule network ``name`` trains on, split as its tutorial did.
+def prepare(config, source, seed=None, log_every=LOG_EVERY):
+    """The ``Data`` and schedule ``config``'s network trains on, split as its tutorial
+    did; ``seed`` shuffles the batches (default: the config's); the MLP logs every
+    ``log_every`` iterations.
 
     ``source`` is the uint8 arrays of ``data.load_mnist``, or for the MLP also the
     ``Datasets`` of ``input_data.read_data_sets(..., one_hot=True)``.
     """
-    spec = networks.spec(name)
-    if name == networks.MLP:
+    seed = config.seed if seed is None else seed
+    hparams = config.hparams
+    if config.network == recipes.MLP:
         datasets = source if isinstance(source, input_data.Datasets) else \
             input_data.from_arrays(source, one_hot=True, seed=seed)
         validation = datasets.validation
         data = Data(datasets.train, (validation.images, validation.labels)
                     if validation.num_examples else None,
                     (datasets.test.images, datasets.test.labels))
-        return data, TutorialSchedule(datasets.train, hp["n_iterations"], hp["batch_size"])
-    train_pair, validation, test = mnist_data.keras_style_split(source, spec.validation)
-    data = Data(train_pair, validation, test)
-    return data, EpochSchedule(train_pair[0], train_pair[1], hp["epochs"], hp["batch_size"],
-                               seed)
+        return data, TutorialSchedule(datasets.train, hparams["n_iterations"],
+                                      hparams["batch_size"], log_every)
+    train_pair, validation, test = mnist_data.keras_style_split(
+        source, recipes.spec(config.network).validation)
+    return Data(train_pair, validation, test), EpochSchedule(
+        train_pair[0], train_pair[1], hparams["epochs"], hparams["batch_size"], seed)
 
 
-def keep_prob(name, hp):
-    """What ``keep_prob`` is fed while training: the MLP's ``dropout`` (a keep
-    probability, as in the tutorial) or 1 - the Keras recipes' ``dropout_rate``."""
-    return hp["dropout"] if name == networks.MLP else 1.0 - hp["dropout_rate"]
+class Monitor(collections.namedtuple("Monitor", [
+        "log", "progress", "log_dir", "track_validation", "log_every"])):
+    """How a training is watched; none of it changes the numbers. ``log`` receives each
+    output line; ``progress``, a stream, gets a progress bar when it is a terminal;
+    ``log_dir`` gets TensorBoard summaries and the graph; ``track_validation`` (default:
+    with ``log_dir``, and always for the epoch schedule) adds the validation accuracy to
+    every logged point; ``log_every``: the tutorial schedule's 100 iterations."""
 
 
-def train(source, model_dir, name=networks.MLP, hparams=None, variant="faithful", seed=None,
-          log=print, log_dir=None, track_validation=None, progress=None, log_every=None,
-          intra_op_threads=0, save=True, locked=False):
-    """Train network ``name`` on ``source`` (see ``prepare``), save it to ``model_dir``
-    and return the metrics as a dict.
+Monitor.__new__.__defaults__ = (print, None, None, None, LOG_EVERY)
 
-    ``hparams`` overrides the network's recipe. ``log`` receives each output line;
-    ``progress``, a stream, gets a progress bar when it is a terminal. With
-    ``track_validation`` (the default when ``log_dir`` is given, and always for the
-    epoch schedule) every logged point also records the validation accuracy; with
-    ``log_dir`` the points are written as TensorBoard summaries, with the graph.
-    The model directory is locked and checked before training, and written only after
-    it (``locked``: the caller holds the ``checkpoint.Lock`` already); ``save=False``
-    trains without saving.
+
+class Run(object):
+    """One training's config, data, schedule and log: what training here and as a
+    parameter-server worker share, from the first batch to the saved model."""
+
+    def __init__(self, source, config, monitor=None, data_seed=None):
+        self.config, self.monitor = config, monitor or Monitor()
+        self.spec = recipes.spec(config.network)
+        if isinstance(source, str):  # a data directory: loaded once the lock is held
+            source = mnist_data.load_mnist(source)
+        self.data, self.schedule = prepare(config, source, data_seed,
+                                           self.monitor.log_every)
+        train = self.data.train
+        size = train.num_examples if hasattr(train, "num_examples") else len(train[0])
+        if config.hparams["batch_size"] > size:
+            raise UserError("--batch-size {} is larger than the {} training images; choose "
+                            "at most {}".format(config.hparams["batch_size"], size, size))
+        self.track_validation = self.monitor.track_validation
+        if self.track_validation is None:
+            self.track_validation = bool(self.monitor.log_dir) or \
+                isinstance(self.schedule, EpochSchedule)
+        self.keep_prob = recipes.keep_prob(config.network, config.hparams)
+        self.history = []
+
+    def feed(self, g, x, y):
+        return {g.X: x, g.Y: y, g.keep_prob: self.keep_prob}
+
+    def record(self, point, sess, g, line=None):
+        """Keep a logged point (with the validation accuracy when tracked) and print it."""
+        if self.track_validation:
+            point["validation_accuracy"] = _accuracy(sess, g, self.data.validation)
+        self.history.append(point)
+        self.monitor.log(line or self.schedule.format(point))
+
+    def finish(self, sess, g, saver, model_dir, cluster=None):
+        """Evaluate, print the closing lines, and save to ``model_dir`` (None: not
+        saved); return the metrics."""
+        validation_accuracy = _accuracy(sess, g, self.data.validation)
+        test_accuracy = _accuracy(sess, g, self.data.test)
+        for line in self.schedule.final_lines(validation_accuracy, test_accuracy):
+            self.monitor.log(line)
+        self.monitor.log(compare_line(test_accuracy, self.spec.reported,
+                                      self.spec.reported_text))
+        if not all(math.isfinite(p["loss"]) for p in self.history):
+            raise UserError("the loss became NaN or infinite (diverged); lower "
+                            "--learning-rate (the model was not saved)")
+        metrics = {"validation_accuracy": validation_accuracy, "test_accuracy": test_accuracy,
+                   "reported_test_accuracy": self.spec.reported,
+                   "validation": self.spec.validation, "history": self.history}
+        if model_dir is not None:
+            config = self.config
+            description = {"model": config.network, "variant": config.variant,
+                           "hparams": config.hparams, "seed": config.seed,
+                           "metrics": metrics}
+            if cluster:
+                description["cluster"] = cluster
+            checkpoint.save(sess, saver, model_dir, description)
+        return metrics
+
+
+def locked(model_dir, wait=False):
+    """The model directory's ``checkpoint.Lock`` (nothing when ``model_dir`` is None:
+    a training that saves nothing)."""
+    return checkpoint.Lock(model_dir, wait=wait) if model_dir else contextlib.ExitStack()
+
+
+def train(source, model_dir, config, monitor=None, intra_op_threads=0, wait=False):
+    """Train ``config``'s network on ``source`` (see ``prepare``; or a data directory,
+    loaded once the lock is held), save it to ``model_dir`` and return the metrics.
+
+    The model directory is locked (``wait``: for another training to finish) and checked
+    before training, and written only after it; ``model_dir=None`` saves nothing.
     """
-    hp = recipe(name, hparams)
-    if log_dir:
-        files.check_writable_dir(log_dir, "TensorBoard logs", "--log-dir")
-    if not save or locked:
-        return _train(source, model_dir if save else None, name, hp, variant, seed, log,
-                      log_dir, track_validation, progress, log_every, intra_op_threads)
-    with checkpoint.Lock(model_dir):
-        return _train(source, model_dir, name, hp, variant, seed, log, log_dir,
-                      track_validation, progress, log_every, intra_op_threads)
+    monitor = monitor or Monitor()
+    if monitor.log_dir:
+        files.check_writable_dir(monitor.log_dir, "TensorBoard logs", "--log-dir")
+    with locked(model_dir, wait):
+        return _train(Run(source, config, monitor), model_dir, intra_op_threads)
 
 
-def _train(source, model_dir, name, hp, variant, seed, log, log_dir, track_validation,
-           progress, log_every, intra_op_threads):
-    spec = networks.spec(name)
-    data, schedule = prepare(name, source, hp, seed)
-    train_size = data.train.num_examples if hasattr(data.train, "num_examples") \
-        else len(data.train[0])
-    if hp["batch_size"] > train_size:
-        raise UserError("--batch-size {} is larger than the {} training images; choose at "
-                        "most {}".format(hp["batch_size"], train_size, train_size))
-    if log_every:
-        schedule.log_every = log_every
-    if track_validation is None:
-        track_validation = log_dir is not None or isinstance(schedule, EpochSchedule)
-    feed_keep_prob = keep_prob(name, hp)
-
-    history = []
+def _train(run, model_dir, intra_op_threads):
+    schedule, log_dir = run.schedule, run.monitor.log_dir
     with tf.Graph().as_default():
-        g = networks.build(name, hp, variant=variant, seed=seed)
+        g = networks.build(run.config.network, run.config.hparams,
+                           variant=run.config.variant, seed=run.config.seed)
         saver = tf.train.Saver(tf.trainable_variables(), save_relative_paths=True)
         with tf.Session(config=session.config(intra_op_threads)) as sess:
             sess.run(tf.global_variables_initializer())
             writer = _summary_writer(log_dir, sess.graph) if log_dir else None
             fetches = [g.train_step] + schedule.fetches(g)
-            with bar(progress, total=schedule.total, unit=" steps",
+            with bar(run.monitor.progress, total=schedule.total, unit=" steps",
                      desc=schedule.label(0)) as shown:
                 for step, (x, y) in enumerate(schedule.batches()):
                     check_interrupted()
                     if step and step % 50 == 0:
                         shown.set_description(schedule.label(step), refresh=False)
-                    fetched = sess.run(fetches, feed_dict={
-                        g.X: x, g.Y: y, g.keep_prob: feed_keep_prob})
+                    fetched = sess.run(fetches, feed_dict=run.feed(g, x, y))
                     shown.update(1)
                     point = schedule.after_step(sess, g, step, x, y, fetched[1:])
                     if point is None:
                         continue
-                    if track_validation:
-                        point["validation_accuracy"] = _accuracy(sess, g, data.validation)
-                    history.append(point)
+                    shown.clear()
+                    run.record(point, sess, g)
                     if writer:
                         _write_summaries(writer, point, schedule.unit)
-                    shown.clear()
-                    log(schedule.format(point))
             if writer:
                 writer.close()
-            validation_accuracy = _accuracy(sess, g, data.validation)
-            test_accuracy = _accuracy(sess, g, data.test)
-            for line in schedule.final_lines(validation_accuracy, test_accuracy):
-                log(line)
-            log(compare_line(test_accuracy, spec.reported, spec.reported_text))
-            if not all(math.isfinite(p["loss"]) for p in history):
-                raise UserError("the loss became NaN or infinite (diverged); lower "
-                                "--learning-rate (the model was not saved)")
-
-            metrics = {
-                "validation_accuracy": validation_accuracy,
-                "test_accuracy": test_accuracy,
-                "reported_test_accuracy": spec.reported,
-                "validation": spec.validation,
-                "history": history,
-            }
-            if model_dir is not None:
-                checkpoint.save(sess, saver, model_dir, {
-                    "model": name, "variant": variant if name == networks.MLP else None,
-                    "hparams": hp, "seed": seed, "metrics": metrics})
-    return metrics
+            return run.finish(sess, g, saver, model_dir)
 
 
 def _summary_writer(log_dir, graph):

@@ -35,7 +35,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tf1_mnist import networks  # noqa: E402
+from tf1_mnist import recipes  # noqa: E402
 
 README = os.path.join(ROOT, "README.md")
 EXAMPLES_DIR = "reports/examples"
@@ -223,10 +223,10 @@ def models_section():
             "", "| --model | tutorial | parameters | recipe | reported | measured here: test "
             "accuracy, mean ± sd | how long the sweep took, 2 cores (Py 3.6 / 3.11) |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for name, spec in networks.SPECS.items():
+    for name, spec in recipes.SPECS.items():
         measured, took = [], []
         for stack_dir, results_dir in zip(MODELS, RESULTS):
-            if name == networks.MLP:
+            if name == recipes.MLP:
                 path = os.path.join(results_dir, "report.json")
                 if os.path.exists(os.path.join(ROOT, path)):
                     report = _load(path)
@@ -242,7 +242,7 @@ def models_section():
                 measured.append(_measured(report))
                 took.append(_took(report))
         recipe = spec.recipe
-        if name == networks.MLP:
+        if name == recipes.MLP:
             recipe_text = "Adam 1e-4, batch 128, 1000 iterations (2.3 epochs)"
         else:
             recipe_text = "Adam {:g}, batch {}, {} epochs{}".format(
@@ -278,9 +278,9 @@ def _upgrade(old):
     from tf1_mnist import report
 
     stack = dict(old["stack"])
-    stack.setdefault("model", networks.MLP)
+    stack.setdefault("model", recipes.MLP)
     stack.setdefault("jobs", 1)
-    spec = networks.spec(stack["model"])
+    spec = recipes.spec(stack["model"])
     stack.setdefault("reported", spec.reported)
     stack.setdefault("reported_text", spec.reported_text)
     summaries = []
