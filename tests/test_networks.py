@@ -36,19 +36,80 @@ def test_parameter_counts_and_output_shape(name):
     assert g.X.shape.as_list() == [None, 784] and g.output_layer.shape.as_list() == [None, 10]
 
 
-def test_ann_forward_pass_against_numpy():
-    graph, g, init = _build("ann-300-200-100")
-    x = np.random.RandomState(0).rand(4, 784).astype(np.float32)
+def _np_conv(x, kernel, bias, padding):
+    """tf.nn.conv2d with strides 1, NHWC, in plain NumPy."""
+    kh, kw = kernel.shape[:2]
+    if padding == "SAME":
+        x = np.pad(x, ((0, 0), (kh // 2, kh - 1 - kh // 2), (kw // 2, kw - 1 - kw // 2), (0, 0)))
+    x = np.ascontiguousarray(x)
+    n, h, w, c = x.shape
+    s = x.strides
+    patches = np.lib.stride_tricks.as_strided(
+        x, shape=(n, h - kh + 1, w - kw + 1, kh, kw, c),
+        strides=(s[0], s[1], s[2], s[1], s[2], s[3]))
+    return np.tensordot(patches, kernel, axes=([3, 4, 5], [0, 1, 2])) + bias
+
+
+def _np_pool(x):
+    """2x2 max-pooling, stride 2, VALID."""
+    n, h, w, c = x.shape
+    return x[:, :h // 2 * 2, :w // 2 * 2].reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+# Each network as its tutorial describes it (see recipes.SPECS' notes), layer by layer:
+# ("conv", scope, padding, relu), ("pool",), ("flatten",), ("dense", scope, relu).
+# Dropout is absent: keep_prob defaults to 1.
+LAYERS = {
+    "lenet": [("conv", "conv1", "SAME", True), ("pool",), ("conv", "conv2", "VALID", True),
+              ("pool",), ("flatten",), ("dense", "dense1", True), ("dense", "dense2", True),
+              ("dense", "logits", False)],
+    "cnn-32-64": [("conv", "conv1", "VALID", True), ("conv", "conv2", "VALID", True),
+                  ("pool",), ("flatten",), ("dense", "logits", False)],
+    "cnn-28-128": [("conv", "conv1", "VALID", False), ("pool",), ("flatten",),
+                   ("dense", "dense1", True), ("dense", "logits", False)],
+    "ann-300-200-100": [("flatten",), ("dense", "dense1", True), ("dense", "dense2", True),
+                        ("dense", "dense3", True), ("dense", "logits", False)],
+    "cnn-32-16": [("conv", "conv1", "VALID", False), ("conv", "conv2", "VALID", False),
+                  ("flatten",), ("dense", "dense1", True), ("dense", "logits", False)],
+}
+
+
+def _numpy_forward(layers, w, x):
+    h = x.reshape(-1, 28, 28, 1).astype(np.float64)
+    for layer in layers:
+        if layer[0] == "conv":
+            h = _np_conv(h, w[layer[1] + "/weights"], w[layer[1] + "/biases"], layer[2])
+        elif layer[0] == "pool":
+            h = _np_pool(h)
+        elif layer[0] == "flatten":
+            h = h.reshape(len(h), -1)
+        else:
+            h = h @ w[layer[1] + "/weights"] + w[layer[1] + "/biases"]
+        if layer[-1] is True:
+            h = np.maximum(h, 0)
+    return h
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_forward_pass_against_numpy(name):
+    """micrograd's way: the graph's logits against an independent NumPy computation
+    with the same weights (random kernels; biases made non-zero, since zero biases
+    would hide a missing or misplaced one)."""
+    graph, g, init = _build(name)
+    x = np.random.RandomState(0).rand(3, 784).astype(np.float32)
     with tf.Session(graph=graph) as sess:
         sess.run(init)
-        logits = sess.run(g.output_layer, {g.X: x})
         with graph.as_default():
-            w = sess.run({v.op.name: v for v in tf.trainable_variables()})
-    h = x
-    for layer in ("dense1", "dense2", "dense3"):
-        h = np.maximum(h @ w[layer + "/weights"] + w[layer + "/biases"], 0)
-    np.testing.assert_allclose(logits, h @ w["logits/weights"] + w["logits/biases"],
-                               rtol=1e-4, atol=1e-5)
+            variables = {v.op.name: v for v in tf.trainable_variables()}
+            rng = np.random.RandomState(1)
+            for v in variables.values():
+                if v.op.name.endswith("biases"):
+                    v.load(rng.uniform(-0.1, 0.1, v.shape.as_list()), sess)
+        logits = sess.run(g.output_layer, {g.X: x})
+        w = sess.run(variables)
+    assert set(LAYERS) == set(OTHERS)
+    np.testing.assert_allclose(logits, _numpy_forward(LAYERS[name], w, x), rtol=1e-4,
+                               atol=1e-4)
 
 
 def test_keras_style_initialisation_and_seeding():
