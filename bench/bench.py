@@ -10,7 +10,6 @@ Prints figures measured in this one run, on this one stack:
 
 Usage: TF1_MNIST_DATA_DIR=../shared/mnist python bench/bench.py [--repeats 3]
 """
-import argparse
 import os
 import statistics
 import subprocess
@@ -18,13 +17,13 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import common  # noqa: E402  (puts the project on the import path)
+from common import ROOT  # noqa: E402
 
 from tf1_mnist import data, input_data  # noqa: E402
-from tf1_mnist.compat import TF_VERSION, tf  # noqa: E402
-from tf1_mnist.errors import UserError  # noqa: E402
-from tf1_mnist.train import train  # noqa: E402
+from tf1_mnist.compat import tf  # noqa: E402
+from tf1_mnist.recipes import configure  # noqa: E402
+from tf1_mnist.train import Monitor, train  # noqa: E402
 
 
 def tutorial_inline(mnist, seed):
@@ -79,15 +78,11 @@ def timed(function, *args, **kwargs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = common.parser(__doc__)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement")
-    parser.add_argument("--data-dir", default=data.resolve_data_dir(), help="MNIST directory "
-                        "($TF1_MNIST_DATA_DIR, else MNIST_data/)")
     args = parser.parse_args()
     data_dir = data.resolve_data_dir(args.data_dir)
-    print("Python {}, TensorFlow {}, {} CPUs".format(sys.version.split()[0], TF_VERSION,
-                                                      os.cpu_count()))
+    print(common.stack())
 
     load = [timed(data.load_mnist, data_dir, download=False)[0] for _ in range(args.repeats)]
     sets = [timed(input_data.read_data_sets, data_dir, one_hot=True)[0]
@@ -102,8 +97,8 @@ def main():
             mnist = input_data.read_data_sets(data_dir, one_hot=True, seed=repeat)
             inline.append(timed(tutorial_inline, mnist, repeat)[0])
             mnist = input_data.read_data_sets(data_dir, one_hot=True, seed=repeat)
-            ours.append(timed(train, mnist, os.path.join(tmp, "model"), seed=repeat,
-                              log=lambda line: None)[0])
+            ours.append(timed(train, mnist, os.path.join(tmp, "model"),
+                              configure(seed=repeat), Monitor(log=lambda line: None))[0])
         model_dir = os.path.join(tmp, "model")
         image = os.path.join(ROOT, "test_img.png")
         cold = []
@@ -122,7 +117,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except UserError as exc:  # no MNIST, a damaged file: one line, as the CLI says it
-        sys.exit("error: {}".format(exc))
+    common.run(main)

@@ -6,18 +6,14 @@ chunks of 1,000, as ``evaluate`` computes them. Figures are from this run only.
 
 Usage: TF1_MNIST_DATA_DIR=../shared/mnist python bench/models.py [--seconds 10]
 """
-import argparse
-import os
-import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common  # noqa: E402  (puts the project on the import path)
 
 from tf1_mnist import data, networks, recipes, session  # noqa: E402
-from tf1_mnist.compat import TF_VERSION, tf  # noqa: E402
-from tf1_mnist.errors import UserError  # noqa: E402
+from tf1_mnist.compat import tf  # noqa: E402
 
 
 def measure(name, arrays, seconds):
@@ -49,15 +45,11 @@ def measure(name, arrays, seconds):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = common.parser(__doc__)
     parser.add_argument("--seconds", type=float, default=10, help="training time per model")
-    parser.add_argument("--data-dir", default=data.resolve_data_dir(), help="MNIST directory "
-                        "($TF1_MNIST_DATA_DIR, else MNIST_data/)")
     args = parser.parse_args()
     arrays = data.load_mnist(data.resolve_data_dir(args.data_dir), download=False)
-    print("Python {}, TensorFlow {}, {} CPUs".format(sys.version.split()[0], TF_VERSION,
-                                                      os.cpu_count()))
+    print(common.stack())
     print("{:<16} {:>10} {:>6} {:>14} {:>18} {:>16}".format(
         "model", "parameters", "batch", "train img/s", "epoch of 60k (s)", "infer img/s"))
     for name, spec in recipes.SPECS.items():
@@ -67,7 +59,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except UserError as exc:  # no MNIST, a damaged file: one line, as the CLI says it
-        sys.exit("error: {}".format(exc))
+    common.run(main)

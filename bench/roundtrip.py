@@ -19,7 +19,6 @@ points against the original digits), and with --out writes it to a file. Models:
 faithful MLP (the tutorial's recipe) and LeNet (one epoch unless --lenet-epochs),
 trained here with seed 0, or read from --mlp-dir / --lenet-dir.
 """
-import argparse
 import io
 import os
 import sys
@@ -29,11 +28,9 @@ import time
 import numpy as np
 from PIL import Image, ImageFilter
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import common  # noqa: E402  (puts the project on the import path)
 
 from tf1_mnist import data, images  # noqa: E402
-from tf1_mnist.errors import UserError  # noqa: E402
 
 RENDERINGS = ("photo", "thick-pen", "light-on-dark", "transparent")
 
@@ -156,11 +153,8 @@ def train_models(arrays, directory, lenet_epochs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = common.parser(__doc__)
     parser.add_argument("--digits", type=int, default=2000, help="test digits to render")
-    parser.add_argument("--data-dir", default=data.resolve_data_dir(),
-                        help="MNIST directory ($TF1_MNIST_DATA_DIR, else MNIST_data/)")
     parser.add_argument("--mlp-dir", default=None, help="a faithful MLP model (else trained)")
     parser.add_argument("--lenet-dir", default=None, help="a LeNet model (else trained)")
     parser.add_argument("--lenet-epochs", type=int, default=1, help="when training LeNet")
@@ -180,13 +174,8 @@ def main():
                 sys.version.split()[0], TF_VERSION, args.digits, args.lenet_epochs,
                 "" if args.lenet_epochs == 1 else "s", table(results, args.digits)))
     print(text)
-    if args.out:
-        from tf1_mnist import files
-        files.write_file(args.out, text, what="table")
+    common.write_out(args.out, [text.rstrip("\n")])
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except UserError as exc:
-        sys.exit("error: {}".format(exc))
+    common.run(main)

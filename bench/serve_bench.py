@@ -14,7 +14,6 @@ baseline, started in the same run.
 Usage: python bench/serve_bench.py --model-dir model [--requests 400]
 (without --model-dir, the faithful MLP is trained first, seed 0, from $TF1_MNIST_DATA_DIR)
 """
-import argparse
 import json
 import os
 import re
@@ -27,8 +26,8 @@ import threading
 import time
 from urllib.request import Request, urlopen
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import common  # noqa: E402  (puts the project on the import path)
+from common import ROOT  # noqa: E402
 
 from tf1_mnist import data  # noqa: E402
 from tf1_mnist.errors import UserError  # noqa: E402
@@ -164,17 +163,12 @@ def _row(case, label, got, total, rate, p50, p95):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = common.parser(__doc__, "MNIST, to train a model when --model-dir is not given")
     parser.add_argument("--model-dir", default=None, help="a trained model (else one is "
                         "trained)")
-    parser.add_argument("--data-dir", default=data.resolve_data_dir(),
-                        help="MNIST, to train a model when --model-dir is not given")
     parser.add_argument("--requests", type=int, default=400, help="requests per measurement")
     parser.add_argument("--out", default=None, help="also write the table to this file")
     args = parser.parse_args()
-    from tf1_mnist.compat import TF_VERSION
-
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = args.model_dir
         if model_dir is None:
@@ -191,9 +185,8 @@ def main():
             instance = json.dumps({"instances": [data.scale(
                 arrays["test_images"][0].reshape(784)).tolist()]}).encode("utf-8")
             load(url, "v1/images:predict", picture, 4, 40)  # warm-up
-            lines = ["Python {}, TensorFlow {}, {} CPUs, {} requests per row; server and "
-                     "clients on this machine".format(sys.version.split()[0], TF_VERSION,
-                                                      os.cpu_count(), args.requests), "",
+            lines = ["{}, {} requests per row; server and clients on this machine".format(
+                common.stack(), args.requests), "",
                      "| request | clients | requests/s | p50 latency (ms) | p95 latency (ms) |",
                      "| --- | --- | --- | --- | --- |"]
             for line in lines:
@@ -211,13 +204,8 @@ def main():
             process.send_signal(signal.SIGINT)
             process.communicate(timeout=60)
         lines += hostile_rows(model_dir, instance, args.requests // 4)
-        if args.out:
-            from tf1_mnist import files
-            files.write_file(args.out, "\n".join(lines) + "\n", what="table")
+        common.write_out(args.out, lines)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except UserError as exc:
-        sys.exit("error: {}".format(exc))
+    common.run(main)

@@ -15,8 +15,7 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import common  # noqa: E402  (puts the project on the import path)
 
 from tf1_mnist import data, recipes, reproduce  # noqa: E402
 from tf1_mnist.errors import UserError  # noqa: E402
@@ -26,14 +25,11 @@ MODES = ("all-threads", "jobs")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = common.parser(__doc__)
     parser.add_argument("--model", choices=recipes.NAMES, default=recipes.MLP)
     parser.add_argument("--seeds", type=int, default=6, help="trainings in the sweep")
     parser.add_argument("--jobs", type=int, default=2, help="trainings at once, against 1")
     parser.add_argument("--epochs", type=int, default=None, help="other models: epochs")
-    parser.add_argument("--data-dir", default=data.resolve_data_dir(),
-                        help="MNIST directory ($TF1_MNIST_DATA_DIR, else MNIST_data/)")
     parser.add_argument("--out", default=None, help="also write the table to this file")
     parser.add_argument("--only", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -42,13 +38,7 @@ def main():
         return
     if args.seeds < 1 or args.jobs < 2:
         raise UserError("--seeds must be at least 1 and --jobs at least 2")
-    if args.out:  # fail now, not after the sweep
-        from tf1_mnist import files
-
-        folder = os.path.dirname(os.path.abspath(args.out))
-        if not os.path.isdir(folder):
-            raise UserError("{}: no such folder; choose another --out".format(folder))
-        files.check_writable_dir(folder, "table", "--out")
+    common.check_out(args.out)  # fail now, not after the sweep
     # Each way runs in a fresh process, as a user's command would: in a process that has
     # already run a session on TensorFlow's default thread pool, later one-thread sessions
     # can differ in the last bits.
@@ -56,14 +46,11 @@ def main():
     ways = (("all", "all-threads", 1), (1, "jobs", 1), (args.jobs, "jobs", args.jobs))
     for key, mode, jobs in ways:
         walls[key], results[key] = _child(args, mode, jobs)
-    from tf1_mnist.compat import TF_VERSION
-
     command = "python bench/sweep.py --model {} --seeds {} --jobs {}{}".format(
         args.model, args.seeds, args.jobs,
         "" if args.epochs is None else " --epochs {}".format(args.epochs))
-    lines = ["Python {}, TensorFlow {}, {} CPUs: {} {} trainings (`{}`), each way in a "
-             "fresh process".format(sys.version.split()[0], TF_VERSION, os.cpu_count(),
-                                    args.seeds, args.model, command), "",
+    lines = ["{}: {} {} trainings (`{}`), each way in a fresh process".format(
+                 common.stack(), args.seeds, args.model, command), "",
              "| way | wall time (s) |", "| --- | --- |",
              "| one at a time, TensorFlow's default threads (before `--jobs`) | {:.1f} |".format(
                  walls["all"]),
@@ -75,9 +62,7 @@ def main():
                  args.jobs, walls["all"] / walls[args.jobs], args.jobs,
                  "yes" if results[1] == results[args.jobs] else "**no**")]
     print("\n".join(lines))
-    if args.out:
-        from tf1_mnist import files
-        files.write_file(args.out, "\n".join(lines) + "\n", what="table")
+    common.write_out(args.out, lines)
 
 
 def _child(args, mode, jobs):
@@ -115,7 +100,4 @@ def _measure(args):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except UserError as exc:
-        sys.exit("error: {}".format(exc))
+    common.run(main)
