@@ -189,17 +189,18 @@ def access_log(app, log):
     return logged
 
 
-def create_app(predictor, max_body=MAX_BODY):
-    """The Flask application answering with ``predictor`` (a ``predict.Predictor``)."""
-    from flask import Flask, Response, request, send_from_directory
+def _answer(obj, status=200):
+    from flask import Response
+
+    return Response(json.dumps(obj, allow_nan=False), status=status,
+                    mimetype="application/json")
+
+
+def _answer_errors(app, max_body):
+    """Every error as TF Serving's ``{"error": ...}``: 4xx for the client's, 500 (and one
+    line in the log, no traceback) for ours."""
+    from flask import request
     from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-
-    app = Flask(__name__, static_folder=None)
-    app.config["MAX_CONTENT_LENGTH"] = max_body
-
-    def answer(obj, status=200):
-        return Response(json.dumps(obj, allow_nan=False), status=status,
-                        mimetype="application/json")
 
     @app.before_request
     def limit_body():
@@ -212,19 +213,58 @@ def create_app(predictor, max_body=MAX_BODY):
         text = {404: "no such path: {}".format(request.path),
                 405: "{} is not allowed on {}".format(request.method, request.path),
                 413: "the body is over the {} MB limit".format(max_body // (1024 * 1024))}
-        return answer({"error": text.get(exc.code, exc.description)}, exc.code)
+        return _answer({"error": text.get(exc.code, exc.description)}, exc.code)
 
     @app.errorhandler(BadRequest)
     def bad_request(exc):
-        return answer({"error": str(exc)}, 400)
+        return _answer({"error": str(exc)}, 400)
 
     @app.errorhandler(Exception)
     def internal_error(exc):
-        # A bug of ours, not the client's: one line in the log, not a traceback.
         print("error: {} {}: {}: {}".format(request.method, request.path,
                                             type(exc).__name__, first_line(exc)[:200]),
               file=sys.stderr, flush=True)
-        return answer({"error": "internal error ({})".format(type(exc).__name__)}, 500)
+        return _answer({"error": "internal error ({})".format(type(exc).__name__)}, 500)
+
+
+def _tf_serving_api(app, predictor):
+    """TF Serving's REST API for the model: status, metadata, predict."""
+    from flask import request
+
+    @app.route("/v1/models/{}".format(MODEL_NAME))
+    def status():
+        return _answer({"model_version_status": [{
+            "version": VERSION, "state": "AVAILABLE",
+            "status": {"error_code": "OK", "error_message": ""}}]})
+
+    @app.route("/v1/models/{}/metadata".format(MODEL_NAME))
+    def metadata():
+        return _answer({"model_spec": {"name": MODEL_NAME, "signature_name": "",
+                                       "version": VERSION},
+                        "metadata": {"signature_def": {"signature_def": {
+                            "serving_default": signature_metadata(predictor.g)}}}})
+
+    @app.route("/v1/models/{}:predict".format(MODEL_NAME), methods=["POST"])
+    def predict():
+        array, columnar = parse_instances(request.get_data(cache=False))
+        probabilities = predictor.probabilities(list(array))
+        classes = [int(c) for c in np.argmax(probabilities, axis=1)]
+        if columnar:
+            return _answer({"outputs": {"classes": classes,
+                                        "probabilities": probabilities.tolist()}})
+        return _answer({"predictions": [{"classes": c, "probabilities": p.tolist()}
+                                        for c, p in zip(classes, probabilities)]})
+
+
+def create_app(predictor, max_body=MAX_BODY):
+    """The Flask application answering with ``predictor`` (a ``predict.Predictor``): the
+    drawing page, TF Serving's REST API and the image endpoint."""
+    from flask import Flask, request, send_from_directory
+
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = max_body
+    _answer_errors(app, max_body)
+    _tf_serving_api(app, predictor)
 
     @app.route("/")
     def page():
@@ -234,33 +274,9 @@ def create_app(predictor, max_body=MAX_BODY):
     def static_file(name):
         return send_from_directory(WEB, name)
 
-    @app.route("/v1/models/{}".format(MODEL_NAME))
-    def status():
-        return answer({"model_version_status": [{
-            "version": VERSION, "state": "AVAILABLE",
-            "status": {"error_code": "OK", "error_message": ""}}]})
-
-    @app.route("/v1/models/{}/metadata".format(MODEL_NAME))
-    def metadata():
-        return answer({"model_spec": {"name": MODEL_NAME, "signature_name": "",
-                                      "version": VERSION},
-                       "metadata": {"signature_def": {"signature_def": {
-                           "serving_default": signature_metadata(predictor.g)}}}})
-
-    @app.route("/v1/models/{}:predict".format(MODEL_NAME), methods=["POST"])
-    def predict():
-        array, columnar = parse_instances(request.get_data(cache=False))
-        probabilities = predictor.probabilities(list(array))
-        classes = [int(c) for c in np.argmax(probabilities, axis=1)]
-        if columnar:
-            return answer({"outputs": {"classes": classes,
-                                       "probabilities": probabilities.tolist()}})
-        return answer({"predictions": [{"classes": c, "probabilities": p.tolist()}
-                                       for c, p in zip(classes, probabilities)]})
-
     @app.route("/v1/images:predict", methods=["POST"])
     def predict_image_route():
-        return answer(predict_image(predictor, request.get_data(cache=False)))
+        return _answer(predict_image(predictor, request.get_data(cache=False)))
 
     return app
 
