@@ -1,9 +1,11 @@
 """Shared fixtures: small IDX files made on the spot, the real MNIST, a trained model."""
 import gzip
 import os
+import shutil
 import struct
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -92,3 +94,67 @@ def trained_model(mnist_dir, tmp_path_factory):
                               "--model-dir", model_dir])
     assert code == 0, err
     return model_dir, out
+
+
+# --- pages, in headless Chromium (Debian's chromium and chromium-driver) --------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    selenium = pytest.importorskip("selenium", reason="selenium needs Python 3.8+: the page "
+                                   "is tested on the 3.11 stack")
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("Debian's chromium and chromium-driver are not installed "
+                    "(.ci/run installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1100,900",
+                 "--user-data-dir=" + str(tmp_path_factory.mktemp("chromium"))):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    assert selenium
+    yield driver
+    driver.quit()
+
+
+def text(driver, element_id):
+    return driver.find_element("id", element_id).text.strip()
+
+
+def wait_for(driver, element_id, condition, seconds=20):
+    end = time.time() + seconds
+    while time.time() < end:
+        value = text(driver, element_id)
+        if condition(value):
+            return value
+        time.sleep(0.1)
+    raise AssertionError("#{} never satisfied the condition (last: {!r})".format(
+        element_id, text(driver, element_id)))
+
+
+def draw(driver, strokes):
+    """Each stroke: a list of (x, y) in canvas pixels (0-280), drawn with the pointer."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = driver.find_element("id", "canvas")
+    for points in strokes:
+        actions = ActionChains(driver)
+        x0, y0 = points[0]
+        actions.move_to_element_with_offset(canvas, x0 - 140, y0 - 140).click_and_hold()
+        for (xa, ya), (xb, yb) in zip(points, points[1:]):
+            actions.move_by_offset(xb - xa, yb - ya)
+        actions.release().perform()
+
+
+def ellipse(cx, cy, rx, ry, n=24):
+    return [(int(cx + rx * np.sin(2 * np.pi * k / n)), int(cy - ry * np.cos(2 * np.pi * k / n)))
+            for k in range(n + 1)]

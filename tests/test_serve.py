@@ -3,7 +3,6 @@ clients at once, and the drawing page in a real browser (headless Chromium)."""
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import struct
@@ -18,7 +17,7 @@ from urllib.request import Request, urlopen
 import numpy as np
 import pytest
 
-from conftest import PROJECT_IMAGE, ROOT
+from conftest import PROJECT_IMAGE, ROOT, draw, ellipse, text, wait_for
 from tf1_mnist import data, images
 
 
@@ -301,93 +300,31 @@ def test_serve_without_a_model_is_one_line(tmp_path):
     assert len(err.strip().splitlines()) == 1
 
 
-# --- the page, in headless Chromium ---------------------------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    selenium = pytest.importorskip("selenium", reason="selenium needs Python 3.8+: the page "
-                                   "is tested on the 3.11 stack")
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("Debian's chromium and chromium-driver are not installed "
-                    "(.ci/run installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1100,900",
-                 "--user-data-dir=" + str(tmp_path_factory.mktemp("chromium"))):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    assert selenium
-    yield driver
-    driver.quit()
-
-
-def _text(driver, element_id):
-    return driver.find_element("id", element_id).text.strip()
-
-
-def _wait_for(driver, element_id, condition, seconds=20):
-    end = time.time() + seconds
-    while time.time() < end:
-        value = _text(driver, element_id)
-        if condition(value):
-            return value
-        time.sleep(0.1)
-    raise AssertionError("#{} never satisfied the condition (last: {!r})".format(
-        element_id, _text(driver, element_id)))
-
-
-def _draw(driver, strokes):
-    """Each stroke: a list of (x, y) in canvas pixels (0-280), drawn with the pointer."""
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    canvas = driver.find_element("id", "canvas")
-    for points in strokes:
-        actions = ActionChains(driver)
-        x0, y0 = points[0]
-        actions.move_to_element_with_offset(canvas, x0 - 140, y0 - 140).click_and_hold()
-        for (xa, ya), (xb, yb) in zip(points, points[1:]):
-            actions.move_by_offset(xb - xa, yb - ya)
-        actions.release().perform()
-
-
-def _ellipse(cx, cy, rx, ry, n=24):
-    return [(int(cx + rx * np.sin(2 * np.pi * k / n)), int(cy - ry * np.cos(2 * np.pi * k / n)))
-            for k in range(n + 1)]
-
+# --- the page, in headless Chromium (the browser fixture is in conftest.py) ----------
 
 @pytest.mark.slow
 def test_drawing_page_draw_clear_upload(server, browser):
     browser.get(server.url)
-    assert _text(browser, "prediction") == "" and _text(browser, "prediction-raw") == ""
-    _draw(browser, [[(140, 50 + 12 * k) for k in range(16)]])  # a 1, stroke by stroke
-    assert _wait_for(browser, "prediction", lambda v: v != "") == "1"
-    assert _wait_for(browser, "prediction-raw", lambda v: v != "")
+    assert text(browser, "prediction") == "" and text(browser, "prediction-raw") == ""
+    draw(browser, [[(140, 50 + 12 * k) for k in range(16)]])  # a 1, stroke by stroke
+    assert wait_for(browser, "prediction", lambda v: v != "") == "1"
+    assert wait_for(browser, "prediction-raw", lambda v: v != "")
     bars = browser.find_elements("css selector", "#probabilities .bar")
     assert len(bars) == 10 and "top" in bars[1].get_attribute("class")
     browser.find_element("id", "clear").click()
-    assert _wait_for(browser, "prediction", lambda v: v == "") == ""
-    _draw(browser, [_ellipse(140, 140, 55, 85)])  # a 0
-    assert _wait_for(browser, "prediction", lambda v: v != "") == "0"
+    assert wait_for(browser, "prediction", lambda v: v == "") == ""
+    draw(browser, [ellipse(140, 140, 55, 85)])  # a 0
+    assert wait_for(browser, "prediction", lambda v: v != "") == "0"
     browser.find_element("id", "clear").click()
     browser.find_element("id", "upload").send_keys(PROJECT_IMAGE)
-    assert _wait_for(browser, "prediction", lambda v: v != "") == "7"
+    assert wait_for(browser, "prediction", lambda v: v != "") == "7"
     screenshot = os.environ.get("TF1_MNIST_SCREENSHOT")
     if screenshot:  # how the README's picture is made
         browser.find_element("id", "clear").click()
-        _draw(browser, [[(95, 75), (125, 58), (165, 55), (190, 75), (192, 105), (175, 135),
+        draw(browser, [[(95, 75), (125, 58), (165, 55), (190, 75), (192, 105), (175, 135),
                          (140, 165), (105, 200), (90, 222), (120, 220), (160, 218),
                          (200, 220)]])  # a 2
-        _wait_for(browser, "prediction", lambda v: v != "")
+        wait_for(browser, "prediction", lambda v: v != "")
         time.sleep(0.5)
         browser.save_screenshot(screenshot)
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]

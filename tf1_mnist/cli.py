@@ -376,42 +376,60 @@ def cmd_run(args):
 
 
 def _export_arguments(parser):
-    parser.add_argument("--format", choices=("saved_model", "tflite", "tflite-int8"),
-                        default="saved_model", help="what to write")
+    parser.add_argument("--format", default="saved_model",
+                        choices=("saved_model", "tflite", "tflite-int8", "onnx", "web"),
+                        help="what to write")
     parser.add_argument("--out", default=None,
                         help="saved_model: the model base directory (default: export/); "
-                             "tflite: the file (default: mnist.tflite, mnist-int8.tflite)")
+                             "tflite, onnx: the file (default: mnist.tflite, "
+                             "mnist-int8.tflite, mnist.onnx); web: the folder (default: "
+                             "mnist-web/)")
+    parser.add_argument("--runtime", default=None, metavar="TGZ_OR_DIR",
+                        help="web: ONNX Runtime Web's npm package (onnxruntime-web-1.30.0.tgz "
+                             "or its unpacked folder; default: $TF1_MNIST_ORT_WEB, else "
+                             "downloaded once from the npm registry)")
 
 
-@command("export", help="write the model as a SavedModel for TensorFlow Serving, or for TF Lite",
+@command("export", help="write the model for TF Serving, TF Lite, ONNX or a web page",
          description="saved_model: a SavedModel in OUT/<next version>/ (TF Serving's layout): "
                      "tag serve, signature serving_default, input images float32 [None, 784] in "
                      "[0, 1], outputs classes int64 [None] and probabilities float32 [None, 10]."
                      " tflite: a float32 TF Lite model (input X [1, 784], outputs probabilities "
                      "and prediction). tflite-int8: fully int8, calibrated on 300 MNIST training"
-                     " images. Each TF Lite model is run on the 10,000 test digits and its size "
-                     "and accuracy printed.",
+                     " images. onnx: input images float32 [N, 784], outputs probabilities float32"
+                     " [N, 10] and classes int64 [N]. web: a static folder, the drawing page "
+                     "with the network running in the browser (ONNX Runtime Web). Each file "
+                     "format is run on the 10,000 test digits and its size and accuracy printed.",
          parents=(TRAINED_MODEL, DATA_DIR), arguments=_export_arguments)
 def cmd_export(args):
-    from tf1_mnist import checkpoint, data
-    from tf1_mnist.export import DEFAULT_OUTS, export, export_tflite
+    from tf1_mnist import checkpoint, data, export
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    out = args.out or DEFAULT_OUTS[args.format]
+    out = args.out or export.DEFAULT_OUTS[args.format]
+    if args.runtime and args.format != "web":
+        raise UserError("--runtime applies to --format web; drop it")
     if args.format == "saved_model":
-        target = export(model_dir, out)
+        target = export.export(model_dir, out)
         print("SavedModel written to {}/ (tag serve, signature serving_default)".format(target))
         return 0
     description = checkpoint.load_description(model_dir)  # no model: say so first
     arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
-    result = export_tflite(model_dir, out, arrays, int8=args.format == "tflite-int8",
-                           description=description)
-    print("TF Lite model written to {} ({}, {:,} bytes): test accuracy {:.4f} (the restored "
-          "model: {:.4f}); the same class as the restored model for {:.2%} of the {:,} test "
-          "digits; {:.3f} ms per image".format(
-              out, "int8" if args.format == "tflite-int8" else "float32", result["bytes"],
-              result["accuracy"], result["reference_accuracy"], result["agreement"],
+    if args.format == "web":
+        result = export.export_web(model_dir, out, arrays, description, args.runtime)
+        written = "Web page written to {}/ (model.onnx {:,} bytes; {:.1f} MB with ONNX Runtime " \
+                  "Web)".format(out.rstrip("/"), result["bytes"], result["total_bytes"] / 1e6)
+    else:
+        result = export.export_file(model_dir, out, arrays, args.format, description)
+        written = "{} written to {} ({}, {:,} bytes)".format(
+            export.FILE_FORMATS[args.format][2], out,
+            "int8" if args.format == "tflite-int8" else "float32", result["bytes"])
+    print("{}: test accuracy {:.4f} (the restored model: {:.4f}); the same class as the "
+          "restored model for {:.2%} of the {:,} test digits; {:.3f} ms per image".format(
+              written, result["accuracy"], result["reference_accuracy"], result["agreement"],
               len(arrays["test_labels"]), 1000 * result["seconds_per_image"]))
+    if args.format == "web":
+        print("Serve it with `python -m http.server --directory {}` and open "
+              "http://localhost:8000/".format(out.rstrip("/")))
     return 0
 
 

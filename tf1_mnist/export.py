@@ -28,10 +28,10 @@ from tf1_mnist.errors import UserError, first_line
 
 DEFAULT_OUT = "export"
 SIGNATURE = "serving_default"
-FORMATS = ("saved_model", "tflite", "tflite-int8")
 DEFAULT_OUTS = {"saved_model": DEFAULT_OUT, "tflite": "mnist.tflite",
-                "tflite-int8": "mnist-int8.tflite"}
+                "tflite-int8": "mnist-int8.tflite", "onnx": "mnist.onnx", "web": "mnist-web"}
 CALIBRATION = 300  # training images the int8 quantization is calibrated on
+ONNX_OPSET = 13  # ONNX Runtime 1.10 (Python 3.6) and ONNX Runtime Web run it
 
 
 def next_version(out_dir):
@@ -77,49 +77,144 @@ def export(model_dir, out_dir=DEFAULT_OUT):
     return target
 
 
-def export_tflite(model_dir, out, arrays, int8=False, description=None):
-    """Convert the model in ``model_dir`` to TF Lite (``int8``: full-integer) and write it
-    to ``out``; run it on MNIST's test set (``arrays``, ``data.load_mnist``'s). Returns
-    ``{"bytes", "accuracy", "agreement", "reference_accuracy", "seconds_per_image"}``:
-    ``agreement`` is the share of test digits whose class is the restored model's.
-    ``description``: the model's already-read ``model.json``."""
+def export_file(model_dir, out, arrays, fmt="tflite", description=None):
+    """Convert the model in ``model_dir`` to ``fmt`` (``FILE_FORMATS``), write it to
+    ``out`` and return what ``converted`` measured."""
+    what = FILE_FORMATS[fmt][2]
+    files.check_writable_dir(os.path.dirname(os.path.abspath(out)), what, "--out")
+    content, result = converted(model_dir, arrays, fmt, description)
+    files.write_file(out, content, what=what, fix="choose another --out")
+    return result
+
+
+def export_web(model_dir, out_dir, arrays, description=None, runtime=None):
+    """The drawing page as a static folder ``out_dir`` (see ``tf1_mnist.browser``) that
+    runs the model as ONNX in the browser; returns what ``converted`` measured (with ONNX
+    Runtime in Python), and the folder's ``total_bytes``."""
+    from tf1_mnist import browser
+
+    files.check_writable_dir(out_dir, "web page", "--out")
+    if os.path.isdir(out_dir) and os.listdir(out_dir) and not all(
+            os.path.exists(os.path.join(out_dir, name))
+            for name in ("index.html", "model.onnx", "static")):
+        raise UserError("{}: exists and is not a page this command wrote, so it is not "
+                        "replaced; choose another --out (a new or empty folder)".format(out_dir))
+    runtime_files = browser.runtime(runtime, out=sys.stderr)
+    content, result = converted(model_dir, arrays, "onnx", description)
+    browser.write_folder(out_dir, content, runtime_files)
+    result["total_bytes"] = sum(os.path.getsize(os.path.join(folder, name))
+                                for folder, _, names in os.walk(out_dir) for name in names)
+    return result
+
+
+def converted(model_dir, arrays, fmt, description=None):
+    """``(content, measured)``: the model in ``model_dir`` converted to ``fmt`` and run on
+    MNIST's test set (``arrays``, ``data.load_mnist``'s). ``measured``: ``{"bytes",
+    "accuracy", "agreement", "reference_accuracy", "seconds_per_image"}``, ``agreement``
+    being the share of test digits whose class is the restored model's. ``description``:
+    the model's already-read ``model.json``."""
     import numpy as np
 
     from tf1_mnist import data
-    from tf1_mnist.compat import TF_VERSION, tf
 
+    convert, run, what = FILE_FORMATS[fmt]
     description = description or checkpoint.load_description(model_dir)
-    files.check_writable_dir(os.path.dirname(os.path.abspath(out)), "TF Lite model", "--out")
-    if TF_VERSION.startswith("1."):
-        # TF 1.15's converter runs the toco_from_protos program installed beside Python.
-        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + \
-            os.environ.get("PATH", "")
     images = data.scale(arrays["test_images"].reshape(-1, 784)).astype(np.float32)
     calibration = data.scale(arrays["train_images"][:CALIBRATION].reshape(-1, 784)) \
         .astype(np.float32)
     with restored(model_dir, description) as (sess, g):
         reference = sess.run(g.prediction, {g.X: images})
-        outputs = [g.probabilities] if int8 else [g.probabilities, g.prediction]
-        converter = tf.lite.TFLiteConverter.from_session(sess, [g.X], outputs)
-        if int8:
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-            converter.representative_dataset = lambda: (
-                [calibration[i:i + 1]] for i in range(len(calibration)))
-            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-            converter.inference_input_type = tf.int8
-            converter.inference_output_type = tf.int8
         try:
             with _stderr_quiet():  # the converters log pages of notes to fd 2
-                content = converter.convert()
+                content = convert(sess, g, calibration)
+        except UserError:
+            raise
         except Exception as exc:  # the converters raise several kinds, all fatal here
-            raise UserError("{}: TF Lite cannot convert this model ({}); export it as a "
+            raise UserError("{}: cannot convert this model to {} ({}); export it as a "
                             "SavedModel instead (--format saved_model)".format(
-                                model_dir, first_line(exc)[:200]))
-    files.write_file(out, content, what="TF Lite model", fix="choose another --out")
-    classes, seconds = tflite_classes(content, images)
-    return {"bytes": len(content), "accuracy": float(np.mean(classes == arrays["test_labels"])),
-            "reference_accuracy": float(np.mean(reference == arrays["test_labels"])),
-            "agreement": float(np.mean(classes == reference)), "seconds_per_image": seconds}
+                                model_dir, what, first_line(exc)[:200]))
+    classes, seconds = run(content, images)
+    return content, {
+        "bytes": len(content), "accuracy": float(np.mean(classes == arrays["test_labels"])),
+        "reference_accuracy": float(np.mean(reference == arrays["test_labels"])),
+        "agreement": float(np.mean(classes == reference)), "seconds_per_image": seconds}
+
+
+def tflite_model(sess, g, calibration, int8=False):
+    """TF Lite's own converter, from the session (``int8``: calibrated on ``calibration``,
+    int8 in and out)."""
+    from tf1_mnist.compat import TF_VERSION, tf
+
+    if TF_VERSION.startswith("1."):
+        # TF 1.15's converter runs the toco_from_protos program installed beside Python.
+        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + \
+            os.environ.get("PATH", "")
+    outputs = [g.probabilities] if int8 else [g.probabilities, g.prediction]
+    converter = tf.lite.TFLiteConverter.from_session(sess, [g.X], outputs)
+    if int8:
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = lambda: (
+            [calibration[i:i + 1]] for i in range(len(calibration)))
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+def onnx_model(sess, g, calibration=None):
+    """The network as ONNX (tf2onnx, opset ``ONNX_OPSET``), serialized: input ``images``
+    float32 [N, 784], outputs ``probabilities`` float32 [N, 10] and ``classes`` int64 [N].
+    The variables become constants; dropout, inactive at inference, is folded away."""
+    import logging
+
+    from tf1_mnist.compat import tf
+
+    try:
+        import tf2onnx
+    except ImportError as exc:
+        raise UserError("ONNX export needs tf2onnx ({}); install the pinned stack with "
+                        "`pip install -r requirements.txt`".format(exc))
+    logging.getLogger("tf2onnx").setLevel(logging.ERROR)
+    frozen = tf.graph_util.convert_variables_to_constants(
+        sess, sess.graph_def, [g.probabilities.op.name, g.prediction.op.name])
+    graph = tf.Graph()
+    with graph.as_default():
+        images = tf.placeholder(tf.float32, [None, 784], name="images")
+        inputs = {g.X.name: images}
+        if g.keep_prob.op.name in {node.name for node in frozen.node}:
+            inputs[g.keep_prob.name] = tf.constant(1.0)
+        probabilities, classes = tf.import_graph_def(
+            frozen, input_map=inputs, return_elements=[g.probabilities.name, g.prediction.name],
+            name="network")
+        tf.identity(probabilities, name="probabilities")
+        tf.identity(classes, name="classes")
+    names = ("images", "probabilities", "classes")
+    model, _ = tf2onnx.convert.from_graph_def(
+        graph.as_graph_def(), input_names=["images:0"],
+        output_names=["probabilities:0", "classes:0"], opset=ONNX_OPSET,
+        tensors_to_rename={name + ":0": name for name in names})
+    for value in list(model.graph.input) + list(model.graph.output):
+        value.type.tensor_type.shape.dim[0].dim_param = "N"  # the batch, of any size
+    return model.SerializeToString()
+
+
+def onnx_classes(content, images):
+    """The class ONNX Runtime gives each of ``images`` (float32 [N, 784]), one image per
+    run, and seconds per image."""
+    import time
+
+    import numpy as np
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # errors only
+    session = onnxruntime.InferenceSession(content, options,
+                                           providers=["CPUExecutionProvider"])
+    classes = np.zeros(len(images), np.int64)
+    started = time.time()
+    for i in range(len(images)):
+        classes[i] = session.run(["classes"], {"images": images[i:i + 1]})[0][0]
+    return classes, (time.time() - started) / max(len(images), 1)
 
 
 def tflite_classes(content, images):
@@ -171,3 +266,13 @@ def _stderr_quiet():
         finally:
             os.dup2(saved, 2)
             os.close(saved)
+
+
+# The single-file formats: (convert(sess, g, calibration), run(content, images), name).
+FILE_FORMATS = {
+    "tflite": (tflite_model, tflite_classes, "TF Lite model"),
+    "tflite-int8": (lambda sess, g, calibration: tflite_model(sess, g, calibration, int8=True),
+                    tflite_classes, "TF Lite model"),
+    "onnx": (onnx_model, onnx_classes, "ONNX model"),
+}
+FORMATS = ("saved_model",) + tuple(FILE_FORMATS) + ("web",)

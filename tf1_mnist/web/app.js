@@ -1,4 +1,5 @@
-// The drawing page: strokes on a canvas, sent (never blank) to /v1/images:predict.
+// The drawing page: strokes on a canvas, sent (never blank) to /v1/images:predict, or
+// to the network in the browser (browser.js) on the page `export --format web` writes.
 (function () {
   "use strict";
   var canvas = document.getElementById("canvas");
@@ -65,19 +66,30 @@
     }
   }
 
+  // The answer for an image file: from serve's /v1/images:predict, or, on the page that
+  // `export --format web` writes, from browser.js, which runs the network here.
+  var local = window.tf1mnist;
+  function ask(body) {
+    if (local) return local.predict(body);
+    return fetch("v1/images:predict", { method: "POST", body: body })
+      .then(function (response) {
+        return response.json().then(function (json) { return { ok: response.ok, json: json }; });
+      });
+  }
+
   function send(body) {
     if (inFlight) { pending = body; return; }
     inFlight = true;
     var mine = generation;
-    fetch("v1/images:predict", { method: "POST", body: body })
-      .then(function (response) {
-        return response.json().then(function (json) { return { ok: response.ok, json: json }; });
-      })
+    ask(body)
       .then(function (r) {
         if (mine !== generation) return;
         if (r.ok) show(r.json); else statusEl.textContent = r.json.error;
       })
-      .catch(function (e) { statusEl.textContent = "the server did not answer: " + e; })
+      .catch(function (e) {
+        statusEl.textContent = (local ? "the network did not run: " :
+                                "the server did not answer: ") + e;
+      })
       .then(function () {
         inFlight = false;
         if (pending) { var next = pending; pending = null; send(next); }
