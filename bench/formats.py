@@ -90,7 +90,7 @@ def web_row(model_dir, arrays, directory, runtime):
         ("ONNX Runtime Web (--runtime)", runtime or os.environ.get("TF1_MNIST_ORT_WEB")))
         if not ok]
     if missing:
-        return "not measured here: no " + ", ".join(missing)
+        return "no " + ", ".join(missing)
     out = os.path.join(directory, "web-" + os.path.basename(model_dir))
     result = export.export_web(model_dir, out, arrays, runtime=runtime)
     with open(os.path.join(out, "test-images.bin"), "wb") as f:

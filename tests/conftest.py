@@ -158,3 +158,23 @@ def draw(driver, strokes):
 def ellipse(cx, cy, rx, ry, n=24):
     return [(int(cx + rx * np.sin(2 * np.pi * k / n)), int(cy - ry * np.cos(2 * np.pi * k / n)))
             for k in range(n + 1)]
+
+
+def draw_clear_upload(driver, url):
+    """What a person does on the drawing page at ``url`` (``serve``'s, or the folder
+    `export --format web` writes): draw a 1 stroke by stroke, clear, draw a 0, clear,
+    upload the project's 7; the page answers each."""
+    driver.get(url)
+    assert text(driver, "prediction") == "" and text(driver, "prediction-raw") == ""
+    draw(driver, [[(140, 50 + 12 * k) for k in range(16)]])  # a 1
+    assert wait_for(driver, "prediction", lambda v: v != "", 60) == "1"
+    assert wait_for(driver, "prediction-raw", lambda v: v != "")
+    bars = driver.find_elements("css selector", "#probabilities .bar")
+    assert len(bars) == 10 and "top" in bars[1].get_attribute("class")
+    driver.find_element("id", "clear").click()
+    assert wait_for(driver, "prediction", lambda v: v == "") == ""
+    draw(driver, [ellipse(140, 140, 55, 85)])  # a 0
+    assert wait_for(driver, "prediction", lambda v: v != "") == "0"
+    driver.find_element("id", "clear").click()
+    driver.find_element("id", "upload").send_keys(PROJECT_IMAGE)
+    assert wait_for(driver, "prediction", lambda v: v != "") == "7"

@@ -17,7 +17,7 @@ from urllib.request import Request, urlopen
 import numpy as np
 import pytest
 
-from conftest import PROJECT_IMAGE, ROOT, draw, ellipse, text, wait_for
+from conftest import PROJECT_IMAGE, ROOT, draw, draw_clear_upload, wait_for
 from tf1_mnist import data, images
 
 
@@ -304,20 +304,7 @@ def test_serve_without_a_model_is_one_line(tmp_path):
 
 @pytest.mark.slow
 def test_drawing_page_draw_clear_upload(server, browser):
-    browser.get(server.url)
-    assert text(browser, "prediction") == "" and text(browser, "prediction-raw") == ""
-    draw(browser, [[(140, 50 + 12 * k) for k in range(16)]])  # a 1, stroke by stroke
-    assert wait_for(browser, "prediction", lambda v: v != "") == "1"
-    assert wait_for(browser, "prediction-raw", lambda v: v != "")
-    bars = browser.find_elements("css selector", "#probabilities .bar")
-    assert len(bars) == 10 and "top" in bars[1].get_attribute("class")
-    browser.find_element("id", "clear").click()
-    assert wait_for(browser, "prediction", lambda v: v == "") == ""
-    draw(browser, [ellipse(140, 140, 55, 85)])  # a 0
-    assert wait_for(browser, "prediction", lambda v: v != "") == "0"
-    browser.find_element("id", "clear").click()
-    browser.find_element("id", "upload").send_keys(PROJECT_IMAGE)
-    assert wait_for(browser, "prediction", lambda v: v != "") == "7"
+    draw_clear_upload(browser, server.url)
     screenshot = os.environ.get("TF1_MNIST_SCREENSHOT")
     if screenshot:  # how the README's picture is made
         browser.find_element("id", "clear").click()

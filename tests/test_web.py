@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import PROJECT_IMAGE, TUTORIAL_IMAGE, draw, ellipse, run_cli, text, wait_for
+from conftest import PROJECT_IMAGE, TUTORIAL_IMAGE, draw_clear_upload, run_cli, wait_for
 from tf1_mnist import browser as web, data, images
 
 RUNTIME = os.environ.get(web.RUNTIME_ENV)
@@ -27,6 +27,24 @@ def _runtime():
     return RUNTIME
 
 
+def _serve_file(directory, name):
+    """A static server on 127.0.0.1 for ``directory``; returns (process, url of name)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                                "127.0.0.1"], cwd=str(directory), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    url = "http://127.0.0.1:{}/{}".format(port, name)
+    for _ in range(100):
+        try:
+            urlopen(url, timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return process, url
+
+
 @pytest.fixture(scope="module")
 def page(trained_model, mnist_dir, tmp_path_factory):
     """The faithful MLP's page, served on a free loopback port, with MNIST's test images
@@ -38,19 +56,7 @@ def page(trained_model, mnist_dir, tmp_path_factory):
     arrays = data.load_mnist(mnist_dir, download=False)
     with open(os.path.join(out, "test-images.bin"), "wb") as f:
         f.write(arrays["test_images"].tobytes())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                               "127.0.0.1"], cwd=out, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:{}/".format(port)
-    for _ in range(100):
-        try:
-            urlopen(url, timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    server, url = _serve_file(out, "")
     yield url, out, said
     server.terminate()
     server.wait(timeout=10)
@@ -76,18 +82,7 @@ def _errors(driver):
 @pytest.mark.slow
 def test_draw_clear_upload_in_the_browser(page, browser):
     url, _, _ = page
-    browser.get(url)
-    assert text(browser, "prediction") == ""
-    draw(browser, [[(140, 50 + 12 * k) for k in range(16)]])  # a 1, stroke by stroke
-    assert wait_for(browser, "prediction", lambda v: v != "", 60) == "1"
-    assert wait_for(browser, "prediction-raw", lambda v: v != "")
-    browser.find_element("id", "clear").click()
-    assert wait_for(browser, "prediction", lambda v: v == "") == ""
-    draw(browser, [ellipse(140, 140, 55, 85)])  # a 0
-    assert wait_for(browser, "prediction", lambda v: v != "") == "0"
-    browser.find_element("id", "clear").click()
-    browser.find_element("id", "upload").send_keys(PROJECT_IMAGE)
-    assert wait_for(browser, "prediction", lambda v: v != "") == "7"
+    draw_clear_upload(browser, url)
     if os.path.exists(TUTORIAL_IMAGE):
         browser.find_element("id", "clear").click()
         browser.find_element("id", "upload").send_keys(os.path.abspath(TUTORIAL_IMAGE))
@@ -190,24 +185,6 @@ def test_web_mistakes_are_one_line(trained_model, tmp_path, mnist_dir):
     code, _, err = run_cli(["export", "--format", "onnx", "--runtime", str(bad),
                             "--model-dir", trained_model[0]])
     assert code == 1 and err.startswith("error: --runtime applies to --format web"), err
-
-
-def _serve_file(directory, name):
-    """A static server on 127.0.0.1 for ``directory``; returns (process, url of name)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                                "127.0.0.1"], cwd=str(directory), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:{}/{}".format(port, name)
-    for _ in range(100):
-        try:
-            urlopen(url, timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return process, url
 
 
 def test_runtime_download_is_verified_and_cached(tmp_path, monkeypatch):
