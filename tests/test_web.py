@@ -116,7 +116,7 @@ def test_javascript_preprocessing_matches_python(page, browser, mnist_dir):
             "return Array.from(window.tf1mnist.preprocess(arguments[0], arguments[1], "
             "arguments[2]));", gray.ravel().tolist(), width, height)
         expected = images.preprocess(gray)
-        assert np.abs(np.array(js) - expected).max() < 1e-3, (gray.shape,)
+        assert np.abs(np.array(js) - expected).max() < 1e-6, (gray.shape,)
     rgba = np.random.RandomState(0).randint(0, 256, (30, 40, 4)).astype(np.uint8)
     rgba[:10, :, 3] = 0  # transparency flattened as images._to_gray does
     js = browser.execute_script("return Array.from(window.tf1mnist.grayFromRGBA(arguments[0], "
