@@ -194,6 +194,19 @@ def test_tflite_float_and_int8_agree_with_predict(network, trained_model, lenet_
     assert sorted(os.listdir(str(tmp_path))) == ["mnist-int8.tflite", "mnist.tflite"]
 
 
+@pytest.mark.parametrize("name", recipes.NAMES)
+@pytest.mark.slow
+def test_every_network_converts_to_tflite_and_onnx(name, small):
+    """Every --model: TF Lite (float and int8) and ONNX convert and run; float formats
+    give the restored model's class for every test digit of the made-up set."""
+    arrays, models = small
+    for fmt in ("tflite", "tflite-int8", "onnx"):
+        _, measured = export.converted(models[name], arrays, fmt)
+        assert measured["bytes"] > 0
+        if fmt != "tflite-int8":
+            assert measured["agreement"] == 1.0, (fmt, measured)
+
+
 # --- ONNX ---------------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -164,7 +164,7 @@ def tflite_model(sess, g, calibration, int8=False):
 def onnx_model(sess, g, calibration=None):
     """The network as ONNX (tf2onnx, opset ``ONNX_OPSET``), serialized: input ``images``
     float32 [N, 784], outputs ``probabilities`` float32 [N, 10] and ``classes`` int64 [N].
-    The variables become constants; dropout, inactive at inference, is folded away."""
+    The variables become constants (the restored graph has no dropout ops to convert)."""
     import logging
 
     from tf1_mnist.compat import tf
@@ -180,12 +180,9 @@ def onnx_model(sess, g, calibration=None):
     graph = tf.Graph()
     with graph.as_default():
         images = tf.placeholder(tf.float32, [None, 784], name="images")
-        inputs = {g.X.name: images}
-        if g.keep_prob.op.name in {node.name for node in frozen.node}:
-            inputs[g.keep_prob.name] = tf.constant(1.0)
         probabilities, classes = tf.import_graph_def(
-            frozen, input_map=inputs, return_elements=[g.probabilities.name, g.prediction.name],
-            name="network")
+            frozen, input_map={g.X.name: images},
+            return_elements=[g.probabilities.name, g.prediction.name], name="network")
         tf.identity(probabilities, name="probabilities")
         tf.identity(classes, name="classes")
     names = ("images", "probabilities", "classes")

@@ -80,6 +80,8 @@ def dropout(x, keep_prob, seed=None, name=None):
     training draws. ``rate`` (the drop probability) because ``keep_prob=`` is
     deprecated on both stacks.
     """
+    if keep_prob is None:  # built for inference only: no dropout op, no tf.cond
+        return tf.identity(x, name=name)
     return tf.cond(keep_prob < 1.0,
                    lambda: tf.nn.dropout(x, rate=1.0 - keep_prob, seed=seed),
                    lambda: tf.identity(x), name=name)
@@ -103,19 +105,22 @@ def evaluation(output_layer, Y):
     return tf.reduce_mean(tf.cast(correct_pred, tf.float32), name="accuracy")
 
 
-def build(hparams, variant="faithful", seed=None, training_ops=True):
+def build(hparams, variant="faithful", seed=None, training_ops=True, dropout=True):
     """The whole graph, built in the default graph, as a ``Graph`` tuple.
 
     ``seed`` sets the graph-level seed, from which every op seed (weight
     initialisation, dropout) is derived. Without ``training_ops`` the optimizer is
     left out (``train_step`` is None): prediction and evaluation need none of it.
+    Without ``dropout`` the dropout layers are identities (``keep_prob`` stays, unused):
+    the same numbers as ``keep_prob`` 1, and no control flow for a converter to meet.
     """
     if seed is not None:
         tf.set_random_seed(seed)
     sizes = {k: hparams[k] for k in ("n_input", "n_hidden1", "n_hidden2", "n_hidden3",
                                      "n_output")}
     X, Y, keep_prob = placeholders(sizes["n_input"], sizes["n_output"])
-    output_layer = inference(X, keep_prob, variant=variant, seeded=seed is not None, **sizes)
+    output_layer = inference(X, keep_prob if dropout else None, variant=variant,
+                             seeded=seed is not None, **sizes)
     return assemble(X, Y, keep_prob, output_layer, hparams["learning_rate"], training_ops)
 
 

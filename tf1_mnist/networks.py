@@ -103,21 +103,23 @@ INFERENCE = {"lenet": lenet, "cnn-32-64": cnn_32_64, "cnn-28-128": cnn_28_128,
              "ann-300-200-100": ann_300_200_100, "cnn-32-16": cnn_32_16}
 
 
-def build(network, hparams, variant=None, seed=None, training_ops=True):
+def build(network, hparams, variant=None, seed=None, training_ops=True, dropout=True):
     """The graph of ``network`` as a ``model.Graph`` tuple, in the default graph.
 
     ``hparams`` holds the recipe (``recipes.DEFAULT_HPARAMS`` for the MLP). The MLP
     is built by ``tf1_mnist.model``; the others share its placeholders and
-    ``model.assemble`` (loss, Adam training, accuracy).
+    ``model.assemble`` (loss, Adam training, accuracy). ``training_ops`` and
+    ``dropout``: see ``model.build``.
     """
     recipes.spec(network)
     if network == recipes.MLP:
         return model.build(hparams, variant=variant or "faithful", seed=seed,
-                           training_ops=training_ops)
+                           training_ops=training_ops, dropout=dropout)
     if seed is not None:
         tf.set_random_seed(seed)
     X, Y, keep_prob = model.placeholders(784, 10)
-    logits = INFERENCE[network](X, keep_prob, _Layers(seeded=seed is not None))
+    logits = INFERENCE[network](X, keep_prob if dropout else None,
+                                _Layers(seeded=seed is not None))
     output_layer = tf.identity(logits, name="output_layer")
     return model.assemble(X, Y, keep_prob, output_layer, hparams["learning_rate"],
                           training_ops)

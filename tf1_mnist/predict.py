@@ -18,7 +18,7 @@ from tf1_mnist.errors import UserError, one_line
 @contextlib.contextmanager
 def restored(model_dir, description=None):
     """``(session, graph pieces)`` of the model in ``model_dir``, rebuilt for inference
-    in a graph of its own and restored, for the duration. ``description``: its
+    (no optimizer, no dropout ops) in a graph of its own and restored, for the duration. ``description``: its
     ``model.json`` when the caller has read it already."""
     from tf1_mnist import networks
     from tf1_mnist.compat import tf
@@ -27,7 +27,7 @@ def restored(model_dir, description=None):
     graph = tf.Graph()
     with graph.as_default():
         g = networks.build(description["model"], description["hparams"],
-                           description.get("variant"), training_ops=False)
+                           description.get("variant"), training_ops=False, dropout=False)
         saver = tf.train.Saver(tf.trainable_variables())
         with tf.Session(graph=graph, config=session.config()) as sess:
             checkpoint.restore(sess, saver, model_dir, description)
