@@ -37,9 +37,9 @@ def placeholders(n_input, n_output):
     return X, Y, keep_prob
 
 
-def inference(X, keep_prob, n_input, n_hidden1, n_hidden2, n_hidden3, n_output,
-              variant="faithful", seeded=False):
-    """Logits ``output_layer`` float32 [None, n_output] for images ``X`` [None, n_input].
+def inference(X, keep_prob, hparams, variant="faithful", seeded=False):
+    """Logits ``output_layer`` float32 [None, n_output] for images ``X`` [None, n_input],
+    the layer sizes being ``hparams``' n_input, n_hidden1, n_hidden2, n_hidden3, n_output.
 
     With ``seeded``, each random op gets a fixed op seed. TF derives unset op seeds
     from the number of ops already in the graph, which differs between TF 1.15 and
@@ -47,7 +47,8 @@ def inference(X, keep_prob, n_input, n_hidden1, n_hidden2, n_hidden3, n_output,
     """
     if variant not in VARIANTS:
         raise ValueError("unknown variant {!r}; choose one of {}".format(variant, VARIANTS))
-    sizes = [n_input, n_hidden1, n_hidden2, n_hidden3, n_output]
+    sizes = [hparams[key] for key in ("n_input", "n_hidden1", "n_hidden2", "n_hidden3",
+                                      "n_output")]
     with tf.name_scope("weights"):
         weights = {
             key: tf.Variable(tf.truncated_normal(sizes[i:i + 2], stddev=0.1,
@@ -116,11 +117,9 @@ def build(hparams, variant="faithful", seed=None, training_ops=True, dropout=Tru
     """
     if seed is not None:
         tf.set_random_seed(seed)
-    sizes = {k: hparams[k] for k in ("n_input", "n_hidden1", "n_hidden2", "n_hidden3",
-                                     "n_output")}
-    X, Y, keep_prob = placeholders(sizes["n_input"], sizes["n_output"])
-    output_layer = inference(X, keep_prob if dropout else None, variant=variant,
-                             seeded=seed is not None, **sizes)
+    X, Y, keep_prob = placeholders(hparams["n_input"], hparams["n_output"])
+    output_layer = inference(X, keep_prob if dropout else None, hparams, variant=variant,
+                             seeded=seed is not None)
     return assemble(X, Y, keep_prob, output_layer, hparams["learning_rate"], training_ops)
 
 
