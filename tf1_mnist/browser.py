@@ -129,11 +129,11 @@ def runtime(source=None, download=True, out=None):
 
 
 def _download(path, out):
-    from tf1_mnist.data import _fetch
+    from tf1_mnist.data import fetch
 
     buffer = io.BytesIO()
     try:
-        _fetch(TARBALL_URL, buffer, TARBALL, out)
+        fetch(TARBALL_URL, buffer, TARBALL, out)
     except (OSError, ValueError) as exc:
         raise UserError("could not download {} ({}); {}".format(
             TARBALL_URL, getattr(exc, "reason", None) or exc, _fix()))
@@ -184,9 +184,8 @@ def write_folder(out_dir, model_content, runtime_files):
                 f.write(content)
         with open(os.path.join(static, "NOTICE-onnxruntime-web.txt"), "w") as f:
             f.write(NOTICE)
-        for folder, _, names in os.walk(tmp):
+        for folder, _, names in os.walk(tmp):  # as the package's other files: 0644 - umask
             for name in names:
                 os.chmod(os.path.join(folder, name), files.file_mode())
-            os.chmod(folder, 0o777 & ~files._umask())
 
     files.write_directory(out_dir, fill, what="web page", fix="choose another --out")

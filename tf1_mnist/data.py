@@ -284,7 +284,7 @@ def _download_one(data_dir, name, mirrors, checksums, out):
             return "cannot write into {} ({})".format(data_dir, exc.strerror or exc)
         try:
             with os.fdopen(fd, "wb") as f:
-                _fetch(url, f, name + ".gz", out)
+                fetch(url, f, name + ".gz", out)
                 f.flush()
                 os.fsync(f.fileno())
             data = read_bytes(tmp)
@@ -305,7 +305,7 @@ def _download_one(data_dir, name, mirrors, checksums, out):
     return error
 
 
-def _fetch(url, f, label, out, chunk=1 << 16):
+def fetch(url, f, label, out, chunk=1 << 16):
     """Copy ``url`` into file ``f``, with a progress bar on ``out`` when it is a terminal."""
     from urllib.request import urlopen
 
