@@ -4,8 +4,14 @@ The scripts in tests/scripts/ were written for these tests in the era's style: t
 DigitalOcean tutorial's main.py from its text, softmax regression with argparse and
 tf.app.run, a tf.nn.conv2d CNN with tf.app.flags, tf.train.Saver, summaries, dense
 labels with tf.losses, a fully_connected_feed-style script with its sibling mnist.py,
-and one that uses tf.contrib."""
+and one that uses a part of tf.contrib with no TensorFlow 2 home. The higher-level APIs
+of the era each have one: tf.layers (layers_cnn.py), tf.contrib.layers with tf.app.flags,
+XLA's jit_scope and a timeline (contrib_layers.py), tf.contrib.rnn (contrib_rnn.py), a
+custom tf.estimator (estimator_custom.py) and the canned ones (estimator_canned.py),
+with tf.contrib.learn's three ways to read MNIST among them, and tf.estimator's contract
+on ten rows (estimator_semantics.py)."""
 import glob
+import json
 import os
 import re
 import shutil
@@ -16,6 +22,7 @@ import pytest
 
 from conftest import ROOT, TUTORIAL_IMAGE
 from tf1_mnist import data, input_data, legacy
+from tf1_mnist.legacy import scan
 from tf1_mnist.compat import TF_VERSION
 
 SCRIPTS = os.path.join(ROOT, "tests", "scripts")
@@ -120,16 +127,16 @@ def test_script_in_another_folder_runs_as_python_would(tmp_path, mnist_dir):
     assert "file feed_style.py path0 work cwd elsewhere" in out
 
 
-def test_tf_contrib(tmp_path):
+def test_tf_contrib_without_a_home(tmp_path):
     folder = _folder(tmp_path, "uses_contrib.py")
     code, out, err = _run(folder, ["uses_contrib.py"])
     if TF1:
-        assert code == 0 and "contrib worked (784, 10)" in out, err
+        assert code == 0 and "contrib worked KMeans" in out, err
     else:
-        assert code == 1 and err.strip() == (
-            "error: uses_contrib.py:4 uses tf.contrib.layers, which TensorFlow 2 removed; "
-            "run it on the legacy stack (the Docker image, or Python 3.6 + tensorflow "
-            "1.15.5)")
+        assert code == 1 and out == "" and err.strip() == (
+            "error: uses_contrib.py:5 uses tf.contrib.factorization, which TensorFlow 2 "
+            "removed and nothing carries today; run it on the legacy stack (the Docker "
+            "image, or Python 3.6 + tensorflow 1.15.5)")
 
 
 def test_contrib_uses_are_found_in_every_form():
@@ -141,6 +148,228 @@ def test_contrib_uses_are_found_in_every_form():
         (2, "tf.contrib.slim"), (3, "tf.contrib.rnn"), (4, "tf.contrib.learn"),
         (5, "tf.contrib.layers"), (7, "tf.contrib")]
     assert legacy.contrib_uses("import numpy as tf\ntf.contrib = 1\n") == []
+
+
+def test_api_uses_follow_imports_and_skip_assignments():
+    text = ("import tensorflow as tf\nfrom tensorflow.contrib import rnn\n"
+            "cell = rnn.BasicLSTMCell(8)\ntf.flags = None\n"
+            "h = tf.layers.dense(x, 3).shape\nfrom tensorflow.python.client import timeline\n")
+    assert scan.api_uses(text) == [
+        (1, "tf"), (2, "tf.contrib.rnn"), (3, "tf.contrib.rnn.BasicLSTMCell"),
+        (5, "tf.layers.dense"), (6, "tf.python.client.timeline")]
+
+
+@pytest.mark.slow
+def test_tf_layers_cnn(tmp_path, mnist_dir):
+    folder = _folder(tmp_path, "layers_cnn.py")
+    code, out, err = _run(folder, ["layers_cnn.py", "--data_dir", mnist_dir, "--steps", "100",
+                                   "--test_size", "2000"])
+    assert code == 0, err
+    assert float(re.search(r"^layers accuracy (\S+)$", out, re.M).group(1)) > 0.5
+    assert "argv ['--data_dir', '{}', '--steps', '100', '--test_size', '2000'] name " \
+        "__main__".format(mnist_dir) in out
+    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified)".format(mnist_dir)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not TF1, reason="compares with TensorFlow 1.15 running the script itself")
+def test_seeded_tf_layers_script_prints_the_same_natively_and_under_run(tmp_path, mnist_dir):
+    folder = _folder(tmp_path, "layers_cnn.py")
+    os.mkdir(os.path.join(folder, "MNIST_data"))
+    for name in data.FILES:
+        shutil.copy(data.find_file(mnist_dir, name), os.path.join(folder, "MNIST_data"))
+    args = ["layers_cnn.py", "--steps", "60", "--test_size", "1000"]
+    code, native, err = _run(folder, args, command=())
+    assert code == 0, err
+    assert "step 50 loss" in native and "layers accuracy" in native
+    code, ours, err = _run(folder, args)
+    assert code == 0, err
+    assert ours == native
+
+
+@pytest.mark.slow
+def test_contrib_layers_app_flags_jit_scope_and_timeline(tmp_path, mnist_dir):
+    folder = _folder(tmp_path, "contrib_layers.py")
+    trace = str(tmp_path / "step.json")
+    missing = str(tmp_path / "no-mnist-here")
+    code, out, err = _run(folder, ["contrib_layers.py", "--data_dir", missing, "--steps",
+                                   "150", "--trace", trace, "extra"], data_dir=mnist_dir)
+    assert code == 0, err
+    assert float(re.search(r"^contrib.layers accuracy (\S+)$", out, re.M).group(1)) > 0.2
+    assert "argv ['extra']" in out
+    assert "timeline written to step.json" in err  # tf.logging at INFO
+    with open(trace) as f:
+        assert json.load(f)["traceEvents"]
+    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; {} lacks the files)"
+                          .format(mnist_dir, missing)]
+    assert not os.path.exists(missing)
+
+
+@pytest.mark.slow
+def test_contrib_rnn_cells_and_load_dataset(tmp_path, mnist_dir):
+    folder = _folder(tmp_path, "contrib_rnn.py")
+    code, out, err = _run(folder, ["contrib_rnn.py", "100"], data_dir=mnist_dir)
+    assert code == 0, err
+    assert float(re.search(r"^rnn accuracy (\S+)$", out, re.M).group(1)) > 0.3
+    assert "labels are u" in out  # load_dataset's labels: integers, as TF 1.15 gave
+    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST-data lacks the "
+                          "files)".format(mnist_dir)]
+    assert not os.path.exists(os.path.join(folder, "MNIST-data"))
+
+
+@pytest.mark.slow
+def test_custom_estimator_trains_evaluates_predicts_and_resumes(tmp_path, mnist_dir):
+    folder = _folder(tmp_path, "estimator_custom.py")
+    model_dir = str(tmp_path / "estimator")
+    args = ["estimator_custom.py", "--model_dir", model_dir, "--steps", "200", "x"]
+    code, out, err = _run(folder, args, data_dir=mnist_dir)
+    assert code == 0, err
+    accuracy, step = re.search(r"^estimator accuracy (\S+) at step (\d+)$", out, re.M).groups()
+    assert float(accuracy) > 0.8 and step == "200"
+    predicted, labels = re.search(r"^predicted (\[.*\]) labels (\[.*\])$", out, re.M).groups()
+    assert len(json.loads(predicted)) == len(json.loads(labels)) == 5
+    assert "argv ['x']" in out
+    assert "INFO:tensorflow:Saving checkpoints for 200 into" in err
+    assert "Saving dict for global step 200: accuracy = " in err
+    assert glob.glob(os.path.join(model_dir, "model.ckpt-200.index"))
+    assert glob.glob(os.path.join(model_dir, "eval", "events.out.tfevents.*"))
+    code, out, err = _run(folder, args, data_dir=mnist_dir)  # resumes from model_dir
+    assert code == 0, err
+    assert re.search(r"^estimator accuracy \S+ at step 400$", out, re.M)
+
+
+@pytest.mark.slow
+def test_canned_estimators_and_datasets_dict(tmp_path, mnist_dir):
+    folder = _folder(tmp_path, "estimator_canned.py")
+    code, out, err = _run(folder, ["estimator_canned.py", str(tmp_path / "models"), "200"],
+                          data_dir=mnist_dir)
+    assert code == 0, err
+    assert float(re.search(r"^linear accuracy (\S+)$", out, re.M).group(1)) > 0.8
+    assert float(re.search(r"^dnn accuracy (\S+) ", out, re.M).group(1)) > 0.6
+    assert "prediction keys ['all_class_ids', 'all_classes', 'class_ids', 'classes', " \
+        "'logits', 'probabilities']" in out
+    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST-data lacks the "
+                          "files)".format(mnist_dir)]
+
+
+def test_contrib_import_forms(tmp_path):
+    folder = _folder(tmp_path, "contrib_imports.py")
+    code, out, err = _run(folder, ["contrib_imports.py"])
+    assert code == 0, err
+    assert out == ("(?, 3) (?, 2) read_data_sets LSTMStateTuple experimental_jit_scope\n")
+
+
+def test_estimator_contract_is_tf_1_15s(tmp_path):
+    """The numbers estimator_semantics.py prints were taken from TF 1.15's own
+    tf.estimator; run's on TensorFlow 2 must print the same."""
+    folder = _folder(tmp_path, "estimator_semantics.py")
+    code, out, err = _run(folder, ["estimator_semantics.py"])
+    assert code == 0, err
+    assert out == (
+        "after steps=3: 3\nafter max_steps=3: 3\nafter max_steps=5: 5\n"
+        "after one epoch of 3 batches: 8\n"
+        "evaluate: mean_first 0.4500 global_step 8\n"
+        "evaluate: mean_first 0.4500 global_step 8\n"
+        "evaluate steps=1: mean_first 0.1500\n"
+        "keys ['global_step', 'loss', 'mean_first']\n"
+        "predict: 10 ['class', 'first'] ['0.00', '0.10', '0.20']\n"
+        "predict batches: [4, 4, 2]\nw (2, 2) True\n"
+        "ValueError shuffle\nno error\nValueError Missing\nValueError Can\n")
+
+
+REFUSED = [
+    ("import tensorflow as tf\n\ncell = tf.contrib.rnn.LayerNormBasicLSTMCell(10)\n",
+     "s.py:3 uses tf.contrib.rnn.LayerNormBasicLSTMCell, which TensorFlow 2 removed and "
+     "nothing carries today"),
+    ("from tensorflow.contrib import tensor_forest\n",
+     "s.py:1 uses tf.contrib.tensor_forest, which TensorFlow 2 removed and nothing carries "
+     "today"),
+    ("import tensorflow.contrib.tensorrt as trt\n",
+     "s.py:1 uses tf.contrib.tensorrt, which TensorFlow 2 removed and nothing carries today"),
+    ("import tensorflow as tf\nest = tf.estimator.BoostedTreesClassifier([], 1)\n",
+     "s.py:2 uses tf.estimator.BoostedTreesClassifier, which TensorFlow 2 removed and "
+     "tf1-mnist run does not carry (docs/run.md)"),
+    ("import tensorflow as tf\nest = tf.estimator.Estimator(f)\nest.train(g)\n"
+     "est.export_savedmodel('out', h)\n",
+     "s.py:4 calls Estimator.export_savedmodel, which tf1-mnist run does not carry on "
+     "TensorFlow 2 (docs/run.md)"),
+]
+
+
+@pytest.mark.skipif(TF1, reason="TensorFlow 1.15 runs all of tf.contrib itself")
+@pytest.mark.parametrize("text, expected", REFUSED)
+def test_what_tensorflow_2_cannot_carry_is_refused_before_the_script_runs(
+        tmp_path, text, expected):
+    with open(str(tmp_path / "s.py"), "w") as f:
+        f.write("print('started')\n" + text)
+    code, out, err = _run(str(tmp_path), ["s.py"])
+    line, rest = expected.split(" ", 1)
+    path, number = line.rsplit(":", 1)
+    expected = "{}:{} {}".format(path, int(number) + 1, rest)  # after the print line
+    assert code == 1 and out == ""
+    assert err == "error: {}; run it on the legacy stack (the Docker image, or Python 3.6 "\
+        "+ tensorflow 1.15.5)\n".format(expected)
+
+
+@pytest.mark.skipif(TF1, reason="TensorFlow 1.15 has tf.layers built in")
+def test_tf_layers_without_tf_keras_says_what_to_install(tmp_path):
+    with open(str(tmp_path / "s.py"), "w") as f:
+        f.write("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\n"
+                "h = tf.layers.dense(x, 2)\n")
+    code = ("import sys; sys.modules['tf_keras'] = None  # as if not installed\n"
+            "from tf1_mnist.cli import main; sys.exit(main(['run', 's.py']))\n")
+    status, out, err = _run(str(tmp_path), [], command=("-c", code))
+    assert status == 1 and out == ""
+    assert err == ("error: s.py:3 uses tf.layers.dense, which needs tf-keras on TensorFlow "
+                   "2.16+; install it: pip install --no-deps -r requirements-run.txt\n")
+
+
+def test_numpy_1_names_come_back_under_run_only(tmp_path):
+    script = ("import numpy as np\nx = np.reshape(np.arange(6), newshape=(2, 3))\n"
+              "print(x.shape, np.float is float, np.int is int, np.object is object, "
+              "np.asscalar(np.array([4])), np.float_ is np.float64, np.NaN != np.NaN)\n")
+    with open(str(tmp_path / "old_numpy.py"), "w") as f:
+        f.write(script)
+    code, out, err = _run(str(tmp_path), ["old_numpy.py"])
+    assert code == 0, err
+    assert out == "(2, 3) True True True 4 True True\n"
+    import numpy
+    if int(numpy.__version__.split(".")[0]) >= 2:  # outside run, NumPy stays as it is
+        code, out, err = _run(str(tmp_path), ["old_numpy.py"], command=())
+        assert code == 1 and "newshape" in err
+
+
+def test_train_pays_nothing_for_the_legacy_layer():
+    code = ("import os, sys\nfrom tf1_mnist import cli, train, predict\n"
+            "import tf1_mnist.compat\n"
+            "print(sorted(m for m in sys.modules if m.startswith(("
+            "'tf1_mnist.legacy', 'tf_keras', 'tf_slim'))), "
+            "os.environ.get('TF_USE_LEGACY_KERAS'))\n")
+    status, out, err = _run(ROOT, [], command=("-c", code))
+    assert status == 0, err
+    assert out == "[] None\n"
+
+
+@pytest.mark.skipif(TF1, reason="the legacy stack is checked by tools/check_lock.py")
+def test_one_tensorflow_distribution_is_installed(tmp_path):
+    tool = [os.path.join(ROOT, "tools", "check_tensorflow.py"),
+            os.path.join(ROOT, "requirements-run.txt")]
+    status, out, err = _run(ROOT, tool, command=())
+    assert status == 0, out + err
+    assert out.endswith("requirements-run.txt: 0 problem(s)\n")
+    # A second TensorFlow (what tf-keras's own dependency would install) is caught.
+    fake = tmp_path / "tensorflow-2.21.0.dist-info"
+    fake.mkdir()
+    (fake / "METADATA").write_text("Metadata-Version: 2.1\nName: tensorflow\n"
+                                   "Version: 2.21.0\n")
+    (fake / "RECORD").write_text("tensorflow/__init__.py,sha256=x,100\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    process = subprocess.Popen([sys.executable] + tool, env=env, stdout=subprocess.PIPE,
+                               universal_newlines=True)
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "2 TensorFlow distributions are installed (tensorflow, tensorflow-cpu)" in out
+    assert "tensorflow: tensorflow/__init__.py is missing" in out
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -12,19 +12,26 @@ What changes for the script, and nothing else:
   the MNIST files is filled from ``--data-dir`` / $TF1_MNIST_DATA_DIR, else by a
   verified download; one line on stderr says where the data came from. Any other
   module of that package (TensorFlow's own ``mnist.py``) comes from the script's folder.
-* What cannot work on TF 2.x (``tf.contrib``) is refused before the script runs, in
-  one line naming the place.
+* On TensorFlow 2.x the higher-level APIs of the era come back: ``tf.layers`` and
+  ``tf.nn.rnn_cell`` through Keras 2 (tf-keras, chosen by ``TF_USE_LEGACY_KERAS=1``
+  before TensorFlow is imported), ``tf.contrib``'s families that have a home today
+  (contrib.py), ``tf.estimator`` (estimator.py), and NumPy 1.x's removed names
+  (numpy1.py). ``tf.contrib.learn``'s MNIST reads through the drop-in on both stacks.
+* What cannot work on TF 2.x (an API nothing carries, or a library not installed) is
+  refused before the script runs, in one line naming the API and the line.
 
 The script runs as under ``python SCRIPT``: its argv, ``__name__ == "__main__"``,
 ``__file__``, ``sys.path[0]``, working directory, output and exit status. An exception
 from the script's own code keeps its traceback; this layer's errors are one line.
 """
-import ast
+import importlib.util
 import os
 import sys
 import types
 
 from tf1_mnist.errors import UserError
+from tf1_mnist.legacy import scan
+from tf1_mnist.legacy.scan import contrib_uses  # noqa: F401 (part of the API)
 
 EXAMPLES = "tensorflow.examples.tutorials.mnist"
 LEGACY_STACK = "run it on the legacy stack (the Docker image, or Python 3.6 + tensorflow 1.15.5)"
@@ -59,43 +66,6 @@ def read_script(path):
     return text, code
 
 
-def contrib_uses(text):
-    """(line, name) of each use of ``tf.contrib`` in the script: attribute chains on a
-    name bound to ``tensorflow``, and imports from ``tensorflow.contrib``."""
-    tree = ast.parse(text)
-    aliases = {"tensorflow"}
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name == "tensorflow" or alias.name == "tensorflow.compat.v1":
-                    aliases.add(alias.asname or alias.name.split(".")[0])
-                if alias.name.startswith("tensorflow.contrib"):
-                    found.append((node.lineno, "tf.contrib." + alias.name.split(".", 2)[2]
-                                  if alias.name.count(".") > 1 else "tf.contrib"))
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "tensorflow.contrib":
-                found += [(node.lineno, "tf.contrib." + a.name) for a in node.names]
-            elif node.module.startswith("tensorflow.contrib."):
-                found.append((node.lineno, "tf.contrib." + node.module.split(".", 2)[2]))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr == "contrib" and \
-                isinstance(node.value, ast.Name) and node.value.id in aliases:
-            parent = _parents(tree).get(node)
-            name = "tf.contrib." + parent.attr if isinstance(parent, ast.Attribute) \
-                else "tf.contrib"
-            found.append((node.lineno, name))
-    return sorted(set(found))
-
-
-def _parents(tree):
-    parents = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-    return parents
-
-
 def _package(name, path=None):
     module = types.ModuleType(name)
     module.__path__ = path or []
@@ -103,10 +73,12 @@ def _package(name, path=None):
     return module
 
 
-def install(script_dir, data_dir=None):
-    """Make ``tensorflow`` and its MNIST tutorial package what a TF1 script expects."""
+def install(script_dir, data_dir=None, uses=()):
+    """Make ``tensorflow`` and its MNIST tutorial package what a TF1 script expects;
+    ``uses`` (from ``scan.api_uses``) says which TF 1.15 modules need their data fixed."""
     from tf1_mnist.compat import TF_VERSION, tf
     from tf1_mnist import input_data
+    from tf1_mnist.legacy import contrib
 
     if not TF_VERSION.startswith("1."):
         sys.modules["tensorflow"] = tf  # tf.compat.v1, v2 behaviour disabled
@@ -122,11 +94,94 @@ def install(script_dir, data_dir=None):
     shim = types.ModuleType(EXAMPLES + ".input_data")
     shim.__dict__.update({k: getattr(input_data, k) for k in dir(input_data)
                           if not k.startswith("__")})
-    shim.read_data_sets = _read_data_sets_for(input_data, data_dir)
-    shim.DataSet = _tf1_data_set()
+    read_data_sets, data_set = _read_data_sets_for(input_data, data_dir), _tf1_data_set()
+    shim.read_data_sets, shim.DataSet = read_data_sets, data_set
     shim.__doc__ = input_data.__doc__
     sys.modules[shim.__name__] = shim
     parent.input_data = shim
+    if TF_VERSION.startswith("1."):
+        if any(name.startswith("tf.contrib.learn") for _, name in uses):
+            contrib.patch_learn_datasets(read_data_sets, data_set)
+        return
+    _install_tf2(tf, read_data_sets, data_set)
+
+
+def _install_tf2(tf, read_data_sets, data_set):
+    """What TensorFlow 2 removed and ``run`` carries: tf.contrib, tf.estimator, NumPy 1."""
+    import numpy
+    from tf1_mnist.legacy import contrib, estimator, numpy1
+
+    contrib.install(tf, read_data_sets, data_set)
+    tf.python = sys.modules["tensorflow.python"]  # as TF 1.15's tf.python
+    tf.estimator, inputs = estimator.module()
+    sys.modules[tf.estimator.__name__], sys.modules[inputs.__name__] = tf.estimator, inputs
+    numpy1.restore(numpy)
+
+
+# Families that need a library beside TensorFlow 2.16+, and the distribution giving it.
+NEEDS = (
+    (("layers",), "tf_keras"), (("keras",), "tf_keras"), (("nn", "rnn_cell"), "tf_keras"),
+    (("contrib", "rnn"), "tf_keras"), (("contrib", "keras"), "tf_keras"),
+    (("contrib", "layers"), "tf_slim"), (("contrib", "slim"), "tf_slim"),
+    (("contrib", "framework"), "tf_slim"),
+)
+DISTRIBUTIONS = {"tf_keras": "tf-keras", "tf_slim": "tf-slim"}
+INSTALL_EXTRAS = "pip install --no-deps -r requirements-run.txt"
+# Real TensorFlow modules a script imports by path (``from tensorflow.python.client
+# import timeline``): Python's import finds them, so they are not checked as attributes.
+IMPORTED_BY_PATH = ("python", "core", "examples")
+
+
+def refusal(script, text, uses):
+    """The one line saying why the script cannot run on TensorFlow 2, or None. Called
+    after ``install``: each use is looked up in the TensorFlow the script will see."""
+    from tf1_mnist.legacy import estimator
+
+    tf = sys.modules["tensorflow"]
+    for line, name in uses:
+        parts = name.split(".")[1:]
+        where = "{}:{} uses {}".format(script, line, name)
+        for family, library in NEEDS:
+            if tuple(parts[:len(family)]) == family and \
+                    importlib.util.find_spec(library) is None:
+                return "{}, which needs {} on TensorFlow 2.16+; install it: {}".format(
+                    where, DISTRIBUTIONS[library], INSTALL_EXTRAS)
+        if not parts or parts[0] in IMPORTED_BY_PATH:
+            continue
+        missing = _first_missing(tf, parts)
+        if missing is not None:
+            api = ".".join(["tf"] + parts[:missing + 1])
+            what = "which TensorFlow 2 removed and nothing carries today" \
+                if parts[0] == "contrib" else \
+                "which TensorFlow 2 removed and tf1-mnist run does not carry (docs/run.md)"
+            return "{}:{} uses {}, {}; {}".format(script, line, api, what, LEGACY_STACK)
+    if any(name.startswith("tf.estimator") for _, name in uses):
+        for line, method in scan.attribute_uses(text, estimator.UNCARRIED_METHODS):
+            return ("{}:{} calls Estimator.{}, which tf1-mnist run does not carry on "
+                    "TensorFlow 2 (docs/run.md); {}".format(script, line, method,
+                                                           LEGACY_STACK))
+    return None
+
+
+def _first_missing(tf, parts):
+    """The index in ``parts`` of the first attribute ``tf`` lacks, following modules and
+    classes only (what lies beyond a function or a value is the script's business)."""
+    found = tf
+    for i, attr in enumerate(parts):
+        if not isinstance(found, (types.ModuleType, type)):
+            return None
+        try:
+            found = getattr(found, attr)
+        except Exception:  # noqa: BLE001 (a lazy module may fail in its own way)
+            return i
+    return None
+
+
+def _prefer_keras2():
+    """Choose Keras 2 for ``tf.layers`` before TensorFlow 2.16+ is imported, if tf-keras
+    is installed (TensorFlow reads the variable once, at import)."""
+    if "tensorflow" not in sys.modules and importlib.util.find_spec("tf_keras") is not None:
+        os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
 
 def _tf1_data_set():
@@ -174,16 +229,16 @@ def run(script, args, data_dir=None):
     import traceback
 
     text, _ = read_script(script)
+    uses = scan.api_uses(text)
+    _prefer_keras2()
     from tf1_mnist.compat import TF_VERSION
 
-    if not TF_VERSION.startswith("1."):
-        uses = contrib_uses(text)
-        if uses:
-            line, name = uses[0]
-            raise UserError("{}:{} uses {}, which TensorFlow 2 removed; {}".format(
-                script, line, name, LEGACY_STACK))
     script_dir = os.path.dirname(os.path.abspath(script))
-    install(script_dir, data_dir)
+    install(script_dir, data_dir, uses)
+    if not TF_VERSION.startswith("1."):
+        refused = refusal(script, text, uses)
+        if refused:
+            raise UserError(refused)
     sys.argv = [script] + list(args)
     sys.path.insert(0, script_dir)
     try:
@@ -194,8 +249,8 @@ def run(script, args, data_dir=None):
             return code or 0
         print(code, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        raise
+    except (KeyboardInterrupt, UserError):
+        raise  # an interrupt, or this layer's one-line error (missing data, say)
     except BaseException:
         # The user's own code failed: its traceback is theirs to read, without
         # this layer's frames.

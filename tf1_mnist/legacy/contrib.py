@@ -1,0 +1,183 @@
+"""``tf.contrib`` for ``run`` on TensorFlow 2: each family that has a home today, mapped.
+
+TensorFlow 2 removed ``tf.contrib``. What MNIST scripts of 2017-2019 used from it
+lives on elsewhere, with the same names and arguments:
+
+* ``tf.contrib.layers``, ``tf.contrib.slim``, ``tf.contrib.framework``: tf-slim.
+* ``tf.contrib.rnn``: ``tf.nn.rnn_cell`` (Keras 2's legacy cells, from tf-keras) and
+  ``tf.nn.static_rnn`` / ``static_bidirectional_rnn`` / ``static_state_saving_rnn``.
+* ``tf.contrib.learn.datasets`` (MNIST only): the verified ``input_data`` drop-in.
+* ``tf.contrib.compiler.jit.experimental_jit_scope``: ``tf.xla.experimental.jit_scope``.
+* ``tf.contrib.keras``: ``tf.keras`` (Keras 2, from tf-keras).
+
+Anything else under ``tf.contrib`` is not here, so the check made before the script
+runs refuses it in one line. Every module is a thin view that imports its library
+on first use.
+"""
+import importlib
+import importlib.util
+import sys
+import types
+
+FAMILIES = ("layers", "slim", "framework", "rnn", "learn", "compiler", "keras")
+# The families whose library is tf-slim; the rest of the mapping needs only TensorFlow
+# (and tf-keras for the cells and tf.keras).
+SLIM_FAMILIES = ("layers", "slim", "framework")
+RNN_FUNCTIONS = ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn")
+MNIST_DEFAULT_DIR = "MNIST-data"  # TF 1.15's load_mnist default
+
+
+def _view(name, sources, names=None, **attributes):
+    """A module named ``name`` whose attributes come from ``sources`` (callables giving
+    a module), tried in order, on first use; ``names`` limits which are shown."""
+    module = types.ModuleType(name)
+    module.__dict__.update(attributes)
+
+    def __getattr__(attr):
+        if names is None or attr in names:
+            for source in sources:
+                found = getattr(source(), attr, module)
+                if found is not module:
+                    return found
+        raise AttributeError("module {!r} has no attribute {!r}".format(name, attr))
+
+    module.__getattr__ = __getattr__
+    return module
+
+
+def _tf():
+    return sys.modules["tensorflow"]
+
+
+def _slim():
+    return importlib.import_module("tf_slim")
+
+
+def mnist_module(name, read_data_sets, data_set):
+    """``tf.contrib.learn.datasets.mnist``: the drop-in's reader under TF 1.15's names."""
+    from tf1_mnist import input_data
+
+    module = types.ModuleType(name)
+
+    def load_mnist(train_dir=MNIST_DEFAULT_DIR):
+        """TF 1.15's ``load_mnist``: ``read_data_sets(train_dir)``, labels as integers."""
+        return module.read_data_sets(train_dir)
+
+    module.__dict__.update(read_data_sets=read_data_sets, load_mnist=load_mnist,
+                           DataSet=data_set, dense_to_one_hot=input_data.dense_to_one_hot,
+                           DEFAULT_SOURCE_URL=input_data.DEFAULT_SOURCE_URL)
+    return module
+
+
+def datasets_module(name, mnist):
+    """``tf.contrib.learn.datasets``: ``load_dataset`` and ``DATASETS``, for MNIST."""
+    module = types.ModuleType(name)
+    module.mnist = mnist
+    module.DATASETS = {"mnist": mnist.load_mnist}
+
+    def load_dataset(name, size="small", test_with_fake_data=False):
+        """TF 1.15's ``load_dataset``; of its datasets, only MNIST is carried."""
+        if name not in module.DATASETS:
+            raise ValueError("Name of dataset is not found: %s" % name)
+        return module.DATASETS[name]()
+
+    module.load_dataset = load_dataset
+    return module
+
+
+def modules(read_data_sets, data_set):
+    """{module name: module} for every ``tensorflow.contrib`` module that is mapped."""
+    prefix = "tensorflow.contrib"
+    mnist = mnist_module(prefix + ".learn.datasets.mnist", read_data_sets, data_set)
+    datasets = datasets_module(prefix + ".learn.datasets", mnist)
+    nn = lambda: _tf().nn  # noqa: E731 (a source, called on first use)
+    found = {
+        prefix + ".layers": _view(prefix + ".layers", [_slim]),
+        prefix + ".framework": _view(prefix + ".framework", [_slim]),
+        prefix + ".rnn": _view(prefix + ".rnn", [lambda: _tf().nn.rnn_cell,
+                                                 lambda: _Only(nn(), RNN_FUNCTIONS)]),
+        prefix + ".learn.datasets": datasets,
+        prefix + ".learn.datasets.mnist": mnist,
+        prefix + ".compiler.jit": _view(prefix + ".compiler.jit", [
+            lambda: types.SimpleNamespace(
+                experimental_jit_scope=_tf().xla.experimental.jit_scope)]),
+        prefix + ".keras": _view(prefix + ".keras", [lambda: _tf().keras]),
+    }
+    found[prefix + ".compiler"] = _package(prefix + ".compiler", jit=found[prefix + ".compiler.jit"])
+    # The same datasets under their long name, as scripts imported them.
+    long_name = prefix + ".learn.python.learn"
+    found[long_name + ".datasets"] = datasets
+    found[long_name + ".datasets.mnist"] = mnist
+    found[long_name] = _package(long_name, datasets=datasets)
+    found[prefix + ".learn.python"] = _package(prefix + ".learn.python", learn=found[long_name])
+    found[prefix + ".learn"] = _package(prefix + ".learn", datasets=datasets,
+                                        python=found[prefix + ".learn.python"])
+    contrib = _package(prefix, **{f: found[prefix + "." + f] for f in FAMILIES
+                                  if prefix + "." + f in found})
+    contrib.slim = _SlimModule(prefix + ".slim")
+    found[prefix + ".slim"] = contrib.slim
+    found[prefix] = contrib
+    return found
+
+
+class _Only(object):
+    """The named attributes of ``source``, and no others."""
+
+    def __init__(self, source, names):
+        self._source, self._names = source, names
+
+    def __getattr__(self, name):
+        if name in self._names:
+            return getattr(self._source, name)
+        raise AttributeError(name)
+
+
+class _SlimModule(types.ModuleType):
+    """``tf.contrib.slim``: tf-slim itself, imported on first use."""
+
+    def __getattr__(self, name):
+        return getattr(_slim(), name)
+
+
+def _package(name, **attributes):
+    module = types.ModuleType(name)
+    module.__path__ = []
+    module.__package__ = name
+    module.__dict__.update(attributes)
+    return module
+
+
+def install(tf, read_data_sets, data_set):
+    """Put the mapped ``tf.contrib`` on ``tf`` (TensorFlow 2's compat.v1) and in sys.modules."""
+    found = modules(read_data_sets, data_set)
+    for name, module in found.items():
+        sys.modules[name] = module
+    tf.contrib = found["tensorflow.contrib"]
+    _fix_batch_norm_path()
+
+
+def _fix_batch_norm_path():
+    """TensorFlow 2.21 looks for Keras 2's batch norm (which tf-slim's ``batch_norm``
+    builds on) at ``tf_keras.legacy_tf_layers``; tf-keras 2.21 has it under ``src``."""
+    from tensorflow.python.layers import normalization
+    from tensorflow.python.util import lazy_loader
+
+    wrong = "tf_keras.legacy_tf_layers.normalization"
+    if getattr(normalization.normalization, "__name__", None) == wrong and \
+            importlib.util.find_spec("tf_keras") is not None and \
+            importlib.util.find_spec("tf_keras.legacy_tf_layers") is None:
+        normalization.normalization = lazy_loader.LazyLoader(
+            "normalization", normalization.__dict__,
+            "tf_keras.src.legacy_tf_layers.normalization")
+
+
+def patch_learn_datasets(read_data_sets, data_set):
+    """On TF 1.15, keep ``tf.contrib.learn``'s own MNIST functions but read through the
+    drop-in, which verifies and falls back to the given data directory."""
+    from tensorflow.contrib.learn.python.learn import datasets
+
+    ours = mnist_module(datasets.mnist.__name__, read_data_sets, data_set)
+    datasets.mnist.read_data_sets = read_data_sets
+    datasets.mnist.load_mnist = ours.load_mnist
+    datasets.mnist.DataSet = data_set
+    datasets.DATASETS["mnist"] = ours.load_mnist

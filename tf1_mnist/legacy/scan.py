@@ -1,0 +1,82 @@
+"""What a TF1 script uses of TensorFlow, read from its source before it runs."""
+import ast
+
+# The module paths of TensorFlow that name what the script sees as ``tf``.
+_TF_ROOTS = ("tensorflow.compat.v1", "tensorflow")
+
+
+def _dotted(module):
+    """'tensorflow.contrib.slim' -> 'tf.contrib.slim'; 'tensorflow.compat.v1' -> 'tf'."""
+    for root in _TF_ROOTS:
+        if module == root:
+            return "tf"
+        if module.startswith(root + "."):
+            return "tf." + module[len(root) + 1:]
+    return None
+
+
+def _chain(node):
+    """['tf', 'layers', 'dense'] for the expression ``tf.layers.dense``, else None."""
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    names.append(node.id)
+    return names[::-1]
+
+
+def api_uses(text):
+    """Sorted (line, 'tf.x.y') for each use of TensorFlow in the script: the longest
+    attribute chain on a name bound to a TensorFlow module, and each import of one."""
+    tree = ast.parse(text)
+    bound = {}  # local name -> its dotted TensorFlow name
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                dotted = _dotted(alias.name)
+                if dotted is None:
+                    continue
+                found.add((node.lineno, dotted))
+                if alias.asname:
+                    bound[alias.asname] = dotted
+                else:  # `import tensorflow.contrib.slim` binds `tensorflow`
+                    bound[alias.name.split(".")[0]] = "tf" if alias.name.startswith(
+                        "tensorflow") else alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            dotted = _dotted(node.module)
+            if dotted is None:
+                continue
+            for alias in node.names:
+                if alias.name != "*":
+                    found.add((node.lineno, dotted + "." + alias.name))
+                    bound[alias.asname or alias.name] = dotted + "." + alias.name
+    inner = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            inner.add(id(node.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and id(node) not in inner and \
+                not isinstance(node.ctx, (ast.Store, ast.Del)):
+            names = _chain(node)
+            if names and names[0] in bound:
+                found.add((node.lineno, ".".join([bound[names[0]]] + names[1:])))
+    return sorted(found)
+
+
+def contrib_uses(text):
+    """(line, 'tf.contrib.X') of each use of ``tf.contrib`` in the script."""
+    found = set()
+    for line, name in api_uses(text):
+        parts = name.split(".")
+        if parts[:2] == ["tf", "contrib"]:
+            found.add((line, ".".join(parts[:3])))
+    return sorted(found)
+
+
+def attribute_uses(text, names):
+    """(line, name) of each ``.name`` attribute in the script, for ``name`` in ``names``."""
+    return sorted({(node.lineno, node.attr) for node in ast.walk(ast.parse(text))
+                   if isinstance(node, ast.Attribute) and node.attr in names})
