@@ -492,7 +492,25 @@ def _on_signal(signum, frame):
     from tf1_mnist.errors import note_interrupt
 
     note_interrupt(signum)
+    if _swallows_exceptions(frame):
+        # Python would print this interrupt as "Exception ignored in ..." with a
+        # traceback, and carry on: deliver the signal again a moment later instead.
+        import threading
+
+        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        return
     raise KeyboardInterrupt
+
+
+def _swallows_exceptions(frame):
+    """Whether ``frame`` is a callback whose exceptions Python only reports: a weakref
+    callback of the import system's module locks (seen when SIGINT lands during
+    ``import tensorflow``) or a ``__del__``."""
+    if frame is None:
+        return False
+    code = frame.f_code
+    return code.co_name == "__del__" or (code.co_name == "cb" and
+                                         "importlib" in code.co_filename)
 
 
 def _interrupted_status():
