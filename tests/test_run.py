@@ -293,6 +293,10 @@ REFUSED = [
      "est.export_savedmodel('out', h)\n",
      "s.py:4 calls Estimator.export_savedmodel, which tf1-mnist run does not carry on "
      "TensorFlow 2 (docs/run.md)"),
+    ("import tensorflow as tf\nest = tf.estimator.DNNClassifier(\n    [10], c,\n"
+     "    warm_start_from='old/')\n",
+     "s.py:4 gives an estimator warm_start_from=, which tf1-mnist run does not carry on "
+     "TensorFlow 2 (docs/run.md)"),
 ]
 
 

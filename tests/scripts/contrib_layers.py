@@ -22,7 +22,7 @@ def network(images, is_training):
         net = layers.conv2d(net, 16, [5, 5], weights_initializer=layers.xavier_initializer(),
                             weights_regularizer=layers.l2_regularizer(1e-4))
         net = layers.max_pool2d(net, [2, 2])
-    net = layers.batch_norm(net, is_training=is_training)
+    net = layers.batch_norm(net, decay=0.9, is_training=is_training)  # warm in few steps
     net = layers.flatten(net)
     net = layers.fully_connected(
         net, 128, weights_initializer=layers.variance_scaling_initializer())

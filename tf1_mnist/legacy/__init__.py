@@ -160,6 +160,10 @@ def refusal(script, text, uses):
             return ("{}:{} calls Estimator.{}, which tf1-mnist run does not carry on "
                     "TensorFlow 2 (docs/run.md); {}".format(script, line, method,
                                                            LEGACY_STACK))
+        for line, argument in scan.keyword_uses(text, estimator.UNCARRIED_ARGUMENTS):
+            return ("{}:{} gives an estimator {}=, which tf1-mnist run does not carry on "
+                    "TensorFlow 2 (docs/run.md); {}".format(script, line, argument,
+                                                           LEGACY_STACK))
     return None
 
 

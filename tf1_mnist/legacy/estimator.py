@@ -16,8 +16,9 @@ used, written on ``tf.train.MonitoredTrainingSession`` as the original was:
   optimizers and prediction keys.
 
 Left out (refused before the script runs): exporting SavedModels from an Estimator,
-the other canned estimators, distribution strategies, ``pandas_input_fn``.
-The log lines are TF 1.15's, through ``tf.logging`` at INFO.
+the other canned estimators, distribution strategies, ``pandas_input_fn``,
+``warm_start_from``, ``label_vocabulary`` and ``weight_column``. Accepted but without
+effect: ``saving_listeners``, RunConfig's distribution settings. The log lines are TF 1.15's, through ``tf.logging`` at INFO.
 """
 import collections
 import inspect
@@ -32,6 +33,7 @@ import numpy as np
 
 UNCARRIED_METHODS = ("export_savedmodel", "export_saved_model",
                      "experimental_export_all_saved_models")
+UNCARRIED_ARGUMENTS = ("warm_start_from", "label_vocabulary", "weight_column")
 
 
 def _tf():

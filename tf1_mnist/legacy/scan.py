@@ -80,3 +80,10 @@ def attribute_uses(text, names):
     """(line, name) of each ``.name`` attribute in the script, for ``name`` in ``names``."""
     return sorted({(node.lineno, node.attr) for node in ast.walk(ast.parse(text))
                    if isinstance(node, ast.Attribute) and node.attr in names})
+
+
+def keyword_uses(text, names):
+    """(line, name) of each ``name=`` keyword argument in the script, for ``name`` in
+    ``names``."""
+    return sorted({(node.value.lineno, node.arg) for node in ast.walk(ast.parse(text))
+                   if isinstance(node, ast.keyword) and node.arg in names})
