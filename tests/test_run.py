@@ -8,8 +8,9 @@ and one that uses a part of tf.contrib with no TensorFlow 2 home. The higher-lev
 of the era each have one: tf.layers (layers_cnn.py), tf.contrib.layers with tf.app.flags,
 XLA's jit_scope and a timeline (contrib_layers.py), tf.contrib.rnn (contrib_rnn.py), a
 custom tf.estimator (estimator_custom.py) and the canned ones (estimator_canned.py),
-with tf.contrib.learn's three ways to read MNIST among them, and tf.estimator's contract
-on ten rows (estimator_semantics.py)."""
+with tf.contrib.learn's three ways to read MNIST among them, every contrib import form
+(contrib_imports.py), contrib's losses and metrics (contrib_losses_metrics.py) and
+tf.estimator's contract on ten rows (estimator_semantics.py)."""
 import glob
 import json
 import os
@@ -257,6 +258,13 @@ def test_contrib_import_forms(tmp_path):
     code, out, err = _run(folder, ["contrib_imports.py"])
     assert code == 0, err
     assert out == ("(?, 3) (?, 2) read_data_sets LSTMStateTuple experimental_jit_scope\n")
+
+
+def test_contrib_losses_and_metrics_take_their_arguments_in_tf_1_15s_order(tmp_path):
+    folder = _folder(tmp_path, "contrib_losses_metrics.py")
+    code, out, err = _run(folder, ["contrib_losses_metrics.py"])
+    assert code == 0, err
+    assert out == "['1.57546', '1.57546', '0.29630', '0.50000', '0.50000'] 3\n"
 
 
 def test_estimator_contract_is_tf_1_15s(tmp_path):

@@ -9,6 +9,9 @@ lives on elsewhere, with the same names and arguments:
 * ``tf.contrib.learn.datasets`` (MNIST only): the verified ``input_data`` drop-in.
 * ``tf.contrib.compiler.jit.experimental_jit_scope``: ``tf.xla.experimental.jit_scope``.
 * ``tf.contrib.keras``: ``tf.keras`` (Keras 2, from tf-keras).
+* ``tf.contrib.losses`` and ``tf.contrib.metrics``' streaming metrics: ``tf.losses`` and
+  ``tf.metrics``, which took their arguments the other way round (labels first), so
+  each is a small function that puts them in order.
 
 Anything else under ``tf.contrib`` is not here, so the check made before the script
 runs refuses it in one line. Every module is a thin view that imports its library
@@ -19,7 +22,8 @@ import importlib.util
 import sys
 import types
 
-FAMILIES = ("layers", "slim", "framework", "rnn", "learn", "compiler", "keras")
+FAMILIES = ("layers", "slim", "framework", "rnn", "learn", "compiler", "keras", "losses",
+            "metrics")
 # The families whose library is tf-slim; the rest of the mapping needs only TensorFlow
 # (and tf-keras for the cells and tf.keras).
 SLIM_FAMILIES = ("layers", "slim", "framework")
@@ -102,6 +106,10 @@ def modules(read_data_sets, data_set):
             lambda: types.SimpleNamespace(
                 experimental_jit_scope=_tf().xla.experimental.jit_scope)]),
         prefix + ".keras": _view(prefix + ".keras", [lambda: _tf().keras]),
+        prefix + ".losses": _view(prefix + ".losses", [lambda: _CONTRIB_LOSSES, lambda: _Only(
+            _tf().losses, ("get_total_loss", "get_losses", "get_regularization_losses",
+                           "get_regularization_loss", "add_loss"))]),
+        prefix + ".metrics": _view(prefix + ".metrics", [lambda: _CONTRIB_METRICS]),
     }
     found[prefix + ".compiler"] = _package(prefix + ".compiler", jit=found[prefix + ".compiler.jit"])
     # The same datasets under their long name, as scripts imported them.
@@ -118,6 +126,86 @@ def modules(read_data_sets, data_set):
     found[prefix + ".slim"] = contrib.slim
     found[prefix] = contrib
     return found
+
+
+def _losses():
+    """TF 1.15's ``tf.contrib.losses`` functions (logits or predictions first), on
+    ``tf.losses`` (labels first); the same weighted mean."""
+    def softmax_cross_entropy(logits, onehot_labels, weights=1.0, label_smoothing=0,
+                              scope=None):
+        return _tf().losses.softmax_cross_entropy(onehot_labels, logits, weights,
+                                                  label_smoothing, scope)
+
+    def sparse_softmax_cross_entropy(logits, labels, weights=1.0, scope=None):
+        return _tf().losses.sparse_softmax_cross_entropy(labels, logits, weights, scope)
+
+    def sigmoid_cross_entropy(logits, multi_class_labels, weights=1.0, label_smoothing=0,
+                              scope=None):
+        return _tf().losses.sigmoid_cross_entropy(multi_class_labels, logits, weights,
+                                                  label_smoothing, scope)
+
+    def mean_squared_error(predictions, labels=None, weights=1.0, scope=None):
+        return _tf().losses.mean_squared_error(labels, predictions, weights, scope)
+
+    def absolute_difference(predictions, labels=None, weights=1.0, scope=None):
+        return _tf().losses.absolute_difference(labels, predictions, weights, scope)
+
+    def log_loss(predictions, labels=None, weights=1.0, epsilon=1e-7, scope=None):
+        return _tf().losses.log_loss(labels, predictions, weights, epsilon, scope)
+
+    def hinge_loss(logits, labels=None, scope=None):
+        return _tf().losses.hinge_loss(labels, logits, scope=scope)
+
+    return types.SimpleNamespace(**{f.__name__: f for f in (
+        softmax_cross_entropy, sparse_softmax_cross_entropy, sigmoid_cross_entropy,
+        mean_squared_error, absolute_difference, log_loss, hinge_loss)})
+
+
+def _metrics():
+    """TF 1.15's ``tf.contrib.metrics`` streaming metrics (predictions first), on
+    ``tf.metrics`` (labels first), and its plain ``accuracy``."""
+    def streaming_accuracy(predictions, labels, weights=None, metrics_collections=None,
+                           updates_collections=None, name=None):
+        return _tf().metrics.accuracy(labels, predictions, weights, metrics_collections,
+                                      updates_collections, name)
+
+    def streaming_precision(predictions, labels, weights=None, metrics_collections=None,
+                            updates_collections=None, name=None):
+        return _tf().metrics.precision(labels, predictions, weights, metrics_collections,
+                                       updates_collections, name)
+
+    def streaming_recall(predictions, labels, weights=None, metrics_collections=None,
+                         updates_collections=None, name=None):
+        return _tf().metrics.recall(labels, predictions, weights, metrics_collections,
+                                    updates_collections, name)
+
+    def streaming_auc(predictions, labels, weights=None, num_thresholds=200,
+                      metrics_collections=None, updates_collections=None, curve="ROC",
+                      name=None):
+        return _tf().metrics.auc(labels, predictions, weights, num_thresholds,
+                                 metrics_collections, updates_collections, curve, name)
+
+    def streaming_mean(values, weights=None, metrics_collections=None,
+                       updates_collections=None, name=None):
+        return _tf().metrics.mean(values, weights, metrics_collections, updates_collections,
+                                  name)
+
+    def accuracy(predictions, labels, weights=None, name=None):
+        tf = _tf()
+        with tf.name_scope(name, "accuracy", [predictions, labels]):
+            correct = tf.cast(tf.equal(predictions, labels), tf.float32)
+            if weights is None:
+                return tf.reduce_mean(correct)
+            weights = tf.cast(weights, tf.float32)
+            return tf.reduce_sum(correct * weights) / tf.reduce_sum(weights)
+
+    return types.SimpleNamespace(**{f.__name__: f for f in (
+        streaming_accuracy, streaming_precision, streaming_recall, streaming_auc,
+        streaming_mean, accuracy)})
+
+
+_CONTRIB_LOSSES = _losses()
+_CONTRIB_METRICS = _metrics()
 
 
 class _Only(object):
