@@ -69,7 +69,9 @@ def test_the_tutorials_main_py(tmp_path, mnist_dir, tutorial_image):
     assert iterations == [str(i) for i in range(0, 1000, 100)]
     accuracy = float(re.search(r"^Accuracy on test set: (\S+)$", out, re.M).group(1))
     assert 0.90 <= accuracy <= 0.93
-    assert out.rstrip().endswith("Prediction for test image: 2")
+    # The tutorial reported a 2. The script is unseeded and feeds the raw 0-255 pixels,
+    # so the answer is not fixed: 20 of 20 runs here said 2, one CI run said 8.
+    assert re.search(r"\nPrediction for test image: \d\n$", out), out
     assert not os.path.exists(os.path.join(folder, "MNIST_data"))  # nothing downloaded
 
 
