@@ -66,13 +66,6 @@ def read_script(path):
     return text, code
 
 
-def _package(name, path=None):
-    module = types.ModuleType(name)
-    module.__path__ = path or []
-    module.__package__ = name
-    return module
-
-
 def install(script_dir, data_dir=None, uses=()):
     """Make ``tensorflow`` and its MNIST tutorial package what a TF1 script expects;
     ``uses`` (from ``scan.api_uses``) says which TF 1.15 modules need their data fixed."""
@@ -87,7 +80,7 @@ def install(script_dir, data_dir=None, uses=()):
     parent = sys.modules["tensorflow"]
     for name, path in (("tensorflow.examples", None), ("tensorflow.examples.tutorials", None),
                        (EXAMPLES, [script_dir])):
-        module = _package(name, path)
+        module = contrib.package(name, path)
         sys.modules[name] = module
         setattr(parent, name.rsplit(".", 1)[1], module)
         parent = module

@@ -19,30 +19,35 @@ on first use.
 """
 import importlib
 import importlib.util
+import os
 import sys
 import types
 
 FAMILIES = ("layers", "slim", "framework", "rnn", "learn", "compiler", "keras", "losses",
             "metrics")
-# The families whose library is tf-slim; the rest of the mapping needs only TensorFlow
-# (and tf-keras for the cells and tf.keras).
-SLIM_FAMILIES = ("layers", "slim", "framework")
 RNN_FUNCTIONS = ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn")
 MNIST_DEFAULT_DIR = "MNIST-data"  # TF 1.15's load_mnist default
 
 
-def _view(name, sources, names=None, **attributes):
-    """A module named ``name`` whose attributes come from ``sources`` (callables giving
-    a module), tried in order, on first use; ``names`` limits which are shown."""
+def package(name, path=None, **attributes):
+    """An empty package module named ``name`` holding ``attributes``."""
     module = types.ModuleType(name)
+    module.__path__ = path or []
+    module.__package__ = name
     module.__dict__.update(attributes)
+    return module
+
+
+def _view(name, sources):
+    """A module named ``name`` whose attributes come from ``sources`` (callables giving
+    a module), tried in order, on first use."""
+    module = types.ModuleType(name)
 
     def __getattr__(attr):
-        if names is None or attr in names:
-            for source in sources:
-                found = getattr(source(), attr, module)
-                if found is not module:
-                    return found
+        for source in sources:
+            found = getattr(source(), attr, module)
+            if found is not module:
+                return found
         raise AttributeError("module {!r} has no attribute {!r}".format(name, attr))
 
     module.__getattr__ = __getattr__
@@ -94,12 +99,12 @@ def modules(read_data_sets, data_set):
     prefix = "tensorflow.contrib"
     mnist = mnist_module(prefix + ".learn.datasets.mnist", read_data_sets, data_set)
     datasets = datasets_module(prefix + ".learn.datasets", mnist)
-    nn = lambda: _tf().nn  # noqa: E731 (a source, called on first use)
     found = {
         prefix + ".layers": _view(prefix + ".layers", [_slim]),
+        prefix + ".slim": _view(prefix + ".slim", [_slim]),
         prefix + ".framework": _view(prefix + ".framework", [_slim]),
         prefix + ".rnn": _view(prefix + ".rnn", [lambda: _tf().nn.rnn_cell,
-                                                 lambda: _Only(nn(), RNN_FUNCTIONS)]),
+                                                 lambda: _Only(_tf().nn, RNN_FUNCTIONS)]),
         prefix + ".learn.datasets": datasets,
         prefix + ".learn.datasets.mnist": mnist,
         prefix + ".compiler.jit": _view(prefix + ".compiler.jit", [
@@ -111,20 +116,17 @@ def modules(read_data_sets, data_set):
                            "get_regularization_loss", "add_loss"))]),
         prefix + ".metrics": _view(prefix + ".metrics", [lambda: _CONTRIB_METRICS]),
     }
-    found[prefix + ".compiler"] = _package(prefix + ".compiler", jit=found[prefix + ".compiler.jit"])
+    found[prefix + ".compiler"] = package(prefix + ".compiler",
+                                          jit=found[prefix + ".compiler.jit"])
     # The same datasets under their long name, as scripts imported them.
     long_name = prefix + ".learn.python.learn"
     found[long_name + ".datasets"] = datasets
     found[long_name + ".datasets.mnist"] = mnist
-    found[long_name] = _package(long_name, datasets=datasets)
-    found[prefix + ".learn.python"] = _package(prefix + ".learn.python", learn=found[long_name])
-    found[prefix + ".learn"] = _package(prefix + ".learn", datasets=datasets,
+    found[long_name] = package(long_name, datasets=datasets)
+    found[prefix + ".learn.python"] = package(prefix + ".learn.python", learn=found[long_name])
+    found[prefix + ".learn"] = package(prefix + ".learn", datasets=datasets,
                                         python=found[prefix + ".learn.python"])
-    contrib = _package(prefix, **{f: found[prefix + "." + f] for f in FAMILIES
-                                  if prefix + "." + f in found})
-    contrib.slim = _SlimModule(prefix + ".slim")
-    found[prefix + ".slim"] = contrib.slim
-    found[prefix] = contrib
+    found[prefix] = package(prefix, **{f: found[prefix + "." + f] for f in FAMILIES})
     return found
 
 
@@ -220,21 +222,6 @@ class _Only(object):
         raise AttributeError(name)
 
 
-class _SlimModule(types.ModuleType):
-    """``tf.contrib.slim``: tf-slim itself, imported on first use."""
-
-    def __getattr__(self, name):
-        return getattr(_slim(), name)
-
-
-def _package(name, **attributes):
-    module = types.ModuleType(name)
-    module.__path__ = []
-    module.__package__ = name
-    module.__dict__.update(attributes)
-    return module
-
-
 def install(tf, read_data_sets, data_set):
     """Put the mapped ``tf.contrib`` on ``tf`` (TensorFlow 2's compat.v1) and in sys.modules."""
     found = modules(read_data_sets, data_set)
@@ -251,9 +238,10 @@ def _fix_batch_norm_path():
     from tensorflow.python.util import lazy_loader
 
     wrong = "tf_keras.legacy_tf_layers.normalization"
+    keras2 = importlib.util.find_spec("tf_keras")  # found, not imported
     if getattr(normalization.normalization, "__name__", None) == wrong and \
-            importlib.util.find_spec("tf_keras") is not None and \
-            importlib.util.find_spec("tf_keras.legacy_tf_layers") is None:
+            keras2 is not None and not os.path.isdir(
+                os.path.join(os.path.dirname(keras2.origin), "legacy_tf_layers")):
         normalization.normalization = lazy_loader.LazyLoader(
             "normalization", normalization.__dict__,
             "tf_keras.src.legacy_tf_layers.normalization")

@@ -16,9 +16,10 @@ used, written on ``tf.train.MonitoredTrainingSession`` as the original was:
   optimizers and prediction keys.
 
 Left out (refused before the script runs): exporting SavedModels from an Estimator,
-the other canned estimators, distribution strategies, ``pandas_input_fn``,
-``warm_start_from``, ``label_vocabulary`` and ``weight_column``. Accepted but without
-effect: ``saving_listeners``, RunConfig's distribution settings. The log lines are TF 1.15's, through ``tf.logging`` at INFO.
+the other canned estimators, ``pandas_input_fn``, ``warm_start_from``,
+``label_vocabulary`` and ``weight_column``. Accepted but without effect:
+``saving_listeners`` and RunConfig's distribution settings (one process trains). The
+log lines are TF 1.15's, through ``tf.logging`` at INFO.
 """
 import collections
 import inspect
@@ -551,8 +552,8 @@ class DNNClassifier(_Classifier):
 
 _HOOKS = ("SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunValues",
           "LoggingTensorHook", "StopAtStepHook", "CheckpointSaverHook",
-          "CheckpointSaverListener", "SummarySaverHook", "NanTensorHook", "NanLossDuringTrainingError",
-          "StepCounterHook", "FinalOpsHook", "FeedFnHook", "GlobalStepWaiterHook",
+          "CheckpointSaverListener", "SummarySaverHook", "NanTensorHook",
+          "NanLossDuringTrainingError", "StepCounterHook", "FinalOpsHook", "FeedFnHook", "GlobalStepWaiterHook",
           "ProfilerHook", "SecondOrStepTimer")
 
 
