@@ -147,10 +147,10 @@ def test_contrib_uses_are_found_in_every_form():
             "from tensorflow.contrib import rnn\nfrom tensorflow.contrib.learn import x\n"
             "y = tf.contrib.layers.flatten\nimport tensorflow.compat.v1 as t1\n"
             "z = t1.contrib\n")
-    assert legacy.contrib_uses(text) == [
+    assert scan.contrib_uses(text) == [
         (2, "tf.contrib.slim"), (3, "tf.contrib.rnn"), (4, "tf.contrib.learn"),
         (5, "tf.contrib.layers"), (7, "tf.contrib")]
-    assert legacy.contrib_uses("import numpy as tf\ntf.contrib = 1\n") == []
+    assert scan.contrib_uses("import numpy as tf\ntf.contrib = 1\n") == []
 
 
 def test_api_uses_follow_imports_and_skip_assignments():
@@ -323,7 +323,7 @@ def test_what_tensorflow_2_cannot_carry_is_refused_before_the_script_runs(tmp_pa
     # Every case's line, from the same check in one process (each would cost a
     # TensorFlow import of its own).
     check = ("import json, sys\nfrom tf1_mnist import legacy\n"
-             "from tf1_mnist.legacy import scan\nlegacy._prefer_keras2()\n"
+             "from tf1_mnist.legacy import scan\nlegacy.prefer_keras2()\n"
              "legacy.install('.')\nprint(json.dumps([legacy.refusal('s.py', text, "
              "scan.api_uses(text)) for text in json.load(sys.stdin)]))\n")
     process = subprocess.Popen([sys.executable, "-c", check], cwd=str(tmp_path),
@@ -346,7 +346,15 @@ def test_tf_layers_without_tf_keras_says_what_to_install(tmp_path):
     status, out, err = _run(str(tmp_path), [], command=("-c", code))
     assert status == 1 and out == ""
     assert err == ("error: s.py:3 uses tf.layers.dense, which needs tf-keras on TensorFlow "
-                   "2.16+; install it: pip install --no-deps -r requirements-run.txt\n")
+                   "2.16+; install it: pip install --no-deps tf-keras==2.21.0 "
+                   "tf-slim==1.1.0\n")
+
+
+def test_the_install_hint_names_what_requirements_run_pins():
+    with open(os.path.join(ROOT, "requirements-run.txt")) as f:
+        pins = [line.split(";")[0].strip() for line in f
+                if line.strip() and not line.startswith("#")]
+    assert list(legacy.RUN_LIBRARIES) == pins
 
 
 def test_numpy_1_names_come_back_under_run_only(tmp_path):

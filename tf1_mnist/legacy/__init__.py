@@ -31,7 +31,6 @@ import types
 
 from tf1_mnist.errors import UserError
 from tf1_mnist.legacy import scan
-from tf1_mnist.legacy.scan import contrib_uses  # noqa: F401 (part of the API)
 
 EXAMPLES = "tensorflow.examples.tutorials.mnist"
 LEGACY_STACK = "run it on the legacy stack (the Docker image, or Python 3.6 + tensorflow 1.15.5)"
@@ -68,7 +67,9 @@ def read_script(path):
 
 def install(script_dir, data_dir=None, uses=()):
     """Make ``tensorflow`` and its MNIST tutorial package what a TF1 script expects;
-    ``uses`` (from ``scan.api_uses``) says which TF 1.15 modules need their data fixed."""
+    ``uses`` (from ``scan.api_uses``) says which TF 1.15 modules need their data fixed
+    (``patch_learn`` does it later, for a notebook's cells). Returns the ``input_data``
+    the script sees."""
     from tf1_mnist.compat import TF_VERSION, tf
     from tf1_mnist import input_data
     from tf1_mnist.legacy import contrib
@@ -93,10 +94,23 @@ def install(script_dir, data_dir=None, uses=()):
     sys.modules[shim.__name__] = shim
     parent.input_data = shim
     if TF_VERSION.startswith("1."):
-        if any(name.startswith("tf.contrib.learn") for _, name in uses):
-            contrib.patch_learn_datasets(read_data_sets, data_set)
+        patch_learn(shim, uses)
+    else:
+        _install_tf2(tf, read_data_sets, data_set)
+    return shim
+
+
+def patch_learn(shim, uses):
+    """On TF 1.15, once ``uses`` names ``tf.contrib.learn``: its MNIST reads through
+    ``shim`` (the ``input_data`` that ``install`` returned). Whether it was done is kept
+    on ``shim``."""
+    from tf1_mnist.legacy import contrib
+
+    if getattr(shim, "learn_patched", False) or \
+            not any(name.startswith("tf.contrib.learn") for _, name in uses):
         return
-    _install_tf2(tf, read_data_sets, data_set)
+    contrib.patch_learn_datasets(shim.read_data_sets, shim.DataSet)
+    shim.learn_patched = True
 
 
 def _install_tf2(tf, read_data_sets, data_set):
@@ -119,21 +133,29 @@ NEEDS = (
     (("contrib", "framework"), "tf_slim"),
 )
 DISTRIBUTIONS = {"tf_keras": "tf-keras", "tf_slim": "tf-slim"}
-INSTALL_EXTRAS = "pip install --no-deps -r requirements-run.txt"
+# requirements-run.txt's pins (a test keeps them equal), named so the hint works from any
+# folder: --no-deps, or tf-keras would pull in a second TensorFlow over tensorflow-cpu.
+RUN_LIBRARIES = ("tf-keras==2.21.0", "tf-slim==1.1.0")
+INSTALL_EXTRAS = "pip install --no-deps " + " ".join(RUN_LIBRARIES)
 # Real TensorFlow modules a script imports by path (``from tensorflow.python.client
 # import timeline``): Python's import finds them, so they are not checked as attributes.
 IMPORTED_BY_PATH = ("python", "core", "examples")
 
 
-def refusal(script, text, uses):
-    """The one line saying why the script cannot run on TensorFlow 2, or None. Called
-    after ``install``: each use is looked up in the TensorFlow the script will see."""
+def refusal(script, source, uses, place=None):
+    """The one line saying why the script (its text or tree) cannot run on TensorFlow 2,
+    or None. Called after ``install``: each use is looked up in the TensorFlow the script
+    will see. ``place(line)`` names where a line is (default ``script:line``; a
+    notebook's says which cell)."""
     from tf1_mnist.legacy import estimator
 
+    if place is None:
+        def place(line):
+            return "{}:{}".format(script, line)
     tf = sys.modules["tensorflow"]
     for line, name in uses:
         parts = name.split(".")[1:]
-        where = "{}:{} uses {}".format(script, line, name)
+        where = "{} uses {}".format(place(line), name)
         for family, library in NEEDS:
             if tuple(parts[:len(family)]) == family and \
                     importlib.util.find_spec(library) is None:
@@ -147,15 +169,15 @@ def refusal(script, text, uses):
             what = "which TensorFlow 2 removed and nothing carries today" \
                 if parts[0] == "contrib" else \
                 "which TensorFlow 2 removed and tf1-mnist run does not carry (docs/run.md)"
-            return "{}:{} uses {}, {}; {}".format(script, line, api, what, LEGACY_STACK)
+            return "{} uses {}, {}; {}".format(place(line), api, what, LEGACY_STACK)
     if any(name.startswith("tf.estimator") for _, name in uses):
-        for line, method in scan.attribute_uses(text, estimator.UNCARRIED_METHODS):
-            return ("{}:{} calls Estimator.{}, which tf1-mnist run does not carry on "
-                    "TensorFlow 2 (docs/run.md); {}".format(script, line, method,
+        for line, method in scan.attribute_uses(source, estimator.UNCARRIED_METHODS):
+            return ("{} calls Estimator.{}, which tf1-mnist run does not carry on "
+                    "TensorFlow 2 (docs/run.md); {}".format(place(line), method,
                                                            LEGACY_STACK))
-        for line, argument in scan.keyword_uses(text, estimator.UNCARRIED_ARGUMENTS):
-            return ("{}:{} gives an estimator {}=, which tf1-mnist run does not carry on "
-                    "TensorFlow 2 (docs/run.md); {}".format(script, line, argument,
+        for line, argument in scan.keyword_uses(source, estimator.UNCARRIED_ARGUMENTS):
+            return ("{} gives an estimator {}=, which tf1-mnist run does not carry on "
+                    "TensorFlow 2 (docs/run.md); {}".format(place(line), argument,
                                                            LEGACY_STACK))
     return None
 
@@ -174,7 +196,7 @@ def _first_missing(tf, parts):
     return None
 
 
-def _prefer_keras2():
+def prefer_keras2():
     """Choose Keras 2 for ``tf.layers`` before TensorFlow 2.16+ is imported, if tf-keras
     is installed (TensorFlow reads the variable once, at import)."""
     if "tensorflow" not in sys.modules and importlib.util.find_spec("tf_keras") is not None:
@@ -227,7 +249,7 @@ def run(script, args, data_dir=None):
 
     text, _ = read_script(script)
     uses = scan.api_uses(text)
-    _prefer_keras2()
+    prefer_keras2()
     from tf1_mnist.compat import TF_VERSION
 
     script_dir = os.path.dirname(os.path.abspath(script))

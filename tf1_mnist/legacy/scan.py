@@ -27,10 +27,17 @@ def _chain(node):
     return names[::-1]
 
 
-def api_uses(text):
-    """Sorted (line, 'tf.x.y') for each use of TensorFlow in the script: the longest
-    attribute chain on a name bound to a TensorFlow module, and each import of one."""
-    tree = ast.parse(text)
+def _tree(source):
+    """``source`` parsed, unless it is a tree already (a notebook cell, as IPython
+    transformed it)."""
+    return source if isinstance(source, ast.AST) else ast.parse(source)
+
+
+def api_uses(source):
+    """Sorted (line, 'tf.x.y') for each use of TensorFlow in the script (its text or
+    tree): the longest attribute chain on a name bound to a TensorFlow module, and each
+    import of one."""
+    tree = _tree(source)
     bound = {}  # local name -> its dotted TensorFlow name
     found = set()
     for node in ast.walk(tree):
@@ -76,14 +83,14 @@ def contrib_uses(text):
     return sorted(found)
 
 
-def attribute_uses(text, names):
+def attribute_uses(source, names):
     """(line, name) of each ``.name`` attribute in the script, for ``name`` in ``names``."""
-    return sorted({(node.lineno, node.attr) for node in ast.walk(ast.parse(text))
+    return sorted({(node.lineno, node.attr) for node in ast.walk(_tree(source))
                    if isinstance(node, ast.Attribute) and node.attr in names})
 
 
-def keyword_uses(text, names):
+def keyword_uses(source, names):
     """(line, name) of each ``name=`` keyword argument in the script, for ``name`` in
     ``names``."""
-    return sorted({(node.value.lineno, node.arg) for node in ast.walk(ast.parse(text))
+    return sorted({(node.value.lineno, node.arg) for node in ast.walk(_tree(source))
                    if isinstance(node, ast.keyword) and node.arg in names})
