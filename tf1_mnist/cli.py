@@ -352,27 +352,65 @@ def cmd_check(args):
     return 0
 
 
-def _run_arguments(parser):
+def _notebook_flags(parser):
     parser.add_argument("--data-dir", default=None,
                         help="where MNIST is when the directory the script names lacks it "
                              "(default: $TF1_MNIST_DATA_DIR; without either, MNIST is "
                              "downloaded into the directory the script names)")
-    parser.add_argument("script", metavar="SCRIPT", help="the Python script")
+    parser.add_argument("--out", default=None, metavar="EXECUTED.ipynb",
+                        help="a notebook: write it there executed (outputs, pictures, "
+                             "errors), as Jupyter saves it")
+    parser.add_argument("--timeout", default=None, type=_positive_float, metavar="SECONDS",
+                        help="a notebook: stop a cell that runs longer (default: none, as "
+                             "Jupyter)")
+
+
+def _run_arguments(parser):
+    _notebook_flags(parser)
+    parser.add_argument("script", metavar="SCRIPT",
+                        help="the Python script, or a Jupyter notebook (.ipynb)")
     parser.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
-                        help="passed to the script as its sys.argv[1:]")
+                        help="passed to the script as its sys.argv[1:] (a notebook takes "
+                             "the flags above after it too)")
 
 
-@command("run", help="run a classic TF1 MNIST script unchanged (on TensorFlow 2.x too)",
+@command("run", help="run a classic TF1 MNIST script or notebook unchanged (on TensorFlow "
+                     "2.x too)",
          description="Run SCRIPT as `python SCRIPT ARGS...` would, with `import tensorflow as "
                      "tf` giving TF1 behaviour on TensorFlow 2.x and "
                      "`tensorflow.examples.tutorials.mnist.input_data` giving the verified MNIST"
-                     " drop-in.",
+                     " drop-in. A notebook (.ipynb) runs cell by cell in a Jupyter kernel with "
+                     "the same TF1 layer.",
          arguments=_run_arguments)
 def cmd_run(args):
-    from tf1_mnist import data, legacy
+    from tf1_mnist import data
+
+    if args.script.endswith(".ipynb"):
+        return _run_notebook(args)
+    if args.out or args.timeout:
+        raise UserError("--out and --timeout are for notebooks (.ipynb); a script's output "
+                        "is its own")
+    from tf1_mnist import legacy
 
     return legacy.run(args.script, args.args,
                       data_dir=args.data_dir or os.environ.get(data.DATA_DIR_ENV))
+
+
+def _run_notebook(args):
+    from tf1_mnist import data
+
+    after = argparse.ArgumentParser(prog="tf1-mnist run " + args.script, add_help=False)
+    _notebook_flags(after)
+    late, extra = after.parse_known_args(args.args)
+    if extra:
+        raise UserError("{}: a notebook takes no arguments ({}); it takes --out, --timeout "
+                        "and --data-dir".format(args.script, " ".join(extra)))
+    from tf1_mnist.legacy import notebook
+
+    return notebook.run(args.script, out=late.out or args.out,
+                        timeout=late.timeout or args.timeout,
+                        data_dir=late.data_dir or args.data_dir or
+                        os.environ.get(data.DATA_DIR_ENV))
 
 
 def _export_arguments(parser):

@@ -1,0 +1,325 @@
+"""Classic TF1 notebooks, unchanged: ``tf1-mnist run NB.ipynb`` and ``%load_ext tf1_mnist``.
+
+Both give a notebook's cells what ``run`` gives a script (``legacy.install``): inside
+the Jupyter kernel, ``load`` makes ``import tensorflow as tf`` TF1, ``input_data`` the
+verified drop-in, and brings back tf.layers, tf.contrib, tf.estimator and NumPy 1.x's
+names on TensorFlow 2. Each cell is checked as it runs (an AST transformer), so an API
+with no home is refused in one line naming the cell, before any of the cell runs. The
+``%tensorflow_version`` magic of Colab is accepted.
+
+``run`` executes a notebook file in a kernel of its own Python (nbclient + ipykernel):
+``prepare`` loads the extension and checks every cell before the first runs, then the
+cells run in order, their text output streamed to the terminal as it comes, and the
+executed notebook is written to ``--out`` atomically.
+"""
+import ast
+import json
+import os
+import sys
+
+from tf1_mnist.errors import UserError
+
+_LOADED = []  # the input_data shim, once ``load`` ran in this kernel
+PYTHON_BODY_MAGICS = ("time", "timeit", "capture", "prun")  # %%magic whose body is Python
+
+
+# --- In the kernel ---------------------------------------------------------------
+
+def load(shell, data_dir=None, script_dir=None):
+    """What ``%load_ext tf1_mnist`` does (``tf1_mnist.load_ipython_extension``): install
+    the TF1 layer in this kernel, once. On TensorFlow 2 it must come before TensorFlow is
+    imported (TF reads TF_USE_LEGACY_KERAS once, at import): otherwise a UserError."""
+    if _LOADED:
+        return
+    from tf1_mnist import legacy
+    from tf1_mnist.data import DATA_DIR_ENV
+
+    imported = sys.modules.get("tensorflow")
+    if imported is not None and not str(getattr(imported, "__version__", "")).startswith("1."):
+        raise UserError("TensorFlow was imported before %load_ext tf1_mnist; restart the "
+                        "kernel and make `%load_ext tf1_mnist` the first cell")
+    legacy.prefer_keras2()
+    shim = legacy.install(script_dir or os.getcwd(),
+                          data_dir or os.environ.get(DATA_DIR_ENV))
+    _LOADED.append(shim)
+    shell.ast_transformers.append(_CellCheck(shell, shim))
+    shell.register_magic_function(tensorflow_version, magic_kind="line",
+                                  magic_name="tensorflow_version")
+
+
+def tensorflow_version(line):
+    """Colab's ``%tensorflow_version 1.x``: here TF1 is what tf1-mnist gives."""
+    from tf1_mnist.compat import TF_VERSION
+
+    wanted = line.strip() or "1.x"
+    if wanted.startswith("1"):
+        print("tf1-mnist: TensorFlow 1.x runs through tf1-mnist here (TensorFlow {}{})"
+              .format(TF_VERSION, "" if TF_VERSION.startswith("1.") else ", in TF1 mode"))
+    else:
+        print("tf1-mnist: %tensorflow_version {} ignored: this kernel runs TensorFlow {} "
+              "in TF1 mode".format(wanted, TF_VERSION))
+
+
+class Refused(UserError):
+    """A cell uses an API with no home on TensorFlow 2: IPython rejects the cell before
+    running any of it (an InputRejected), shown in one line."""
+
+
+def _refused_cell_error(message):
+    from IPython.core.error import InputRejected
+
+    class RefusedCell(Refused, InputRejected):
+        pass
+    return RefusedCell(message)
+
+
+def place_in_cell(cell):
+    """``place(line)`` for ``legacy.refusal``: 'cell 7, line 3'."""
+    def place(line):
+        return "cell {}, line {}".format(cell, line)
+    return place
+
+
+def check(tree, place, shim):
+    """Refuse (UserError) what a cell's ``tree`` uses that has no home on TensorFlow 2;
+    on TF 1.15, make tf.contrib.learn's MNIST read through the drop-in once a cell uses
+    it."""
+    from tf1_mnist import legacy
+    from tf1_mnist.compat import TF_VERSION
+    from tf1_mnist.legacy import scan
+
+    uses = scan.api_uses(tree)
+    if TF_VERSION.startswith("1."):
+        legacy.patch_learn(shim, uses)
+        return
+    refused = legacy.refusal(None, tree, uses, place)
+    if refused:
+        raise _refused_cell_error(refused)
+
+
+class _CellCheck(ast.NodeTransformer):
+    """IPython calls ``visit`` with each cell's tree before running it."""
+
+    def __init__(self, shell, shim):
+        super(_CellCheck, self).__init__()
+        self.shell, self.shim = shell, shim
+
+    def visit(self, node):
+        check(node, place_in_cell(self.shell.execution_count), self.shim)
+        return node
+
+
+def cell_tree(shell, source):
+    """A cell's Python as IPython runs it (magics become calls; a ``%%time`` cell's body
+    is Python too), parsed; None for a cell that is not Python 3 (a Python 2 cell fails
+    with its own SyntaxError when it runs)."""
+    lines = source.splitlines()
+    if lines and lines[0].startswith("%%"):
+        if lines[0][2:].split(" ")[0] not in PYTHON_BODY_MAGICS:
+            return None
+        source = "\n" + "\n".join(lines[1:])  # keeps the body's line numbers
+    try:
+        return ast.parse(shell.transform_cell(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def prepare(shell, cells, data_dir=None):
+    """``run``'s first step in the kernel: load the extension, then check every code
+    cell ((number, source) pairs) before any runs."""
+    load(shell, data_dir)
+    for number, source in cells:
+        tree = cell_tree(shell, source)
+        if tree is not None:
+            check(tree, place_in_cell(number), _LOADED[0])
+
+
+# --- The command: tf1-mnist run NB.ipynb ------------------------------------------
+
+def read(path):
+    """The notebook at ``path`` (nbformat 4); UserError for a missing, unreadable,
+    non-JSON, non-notebook or empty file."""
+    import nbformat
+
+    if not os.path.exists(path):
+        raise UserError("{}: no such notebook; check the path".format(path))
+    if not os.path.isfile(path):
+        raise UserError("{}: is not a file; give a .ipynb notebook".format(path))
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+    except OSError as exc:
+        raise UserError("{}: cannot read it ({}); check its permissions".format(
+            path, exc.strerror or exc))
+    except UnicodeDecodeError:
+        raise UserError("{}: is not a notebook (not UTF-8 text); give a .ipynb file"
+                        .format(path))
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise UserError("{}: is not a notebook (not JSON: {}); give a .ipynb file saved "
+                        "by Jupyter".format(path, exc))
+    if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
+        raise UserError("{}: is JSON but not a Jupyter notebook (no cells); give a "
+                        ".ipynb file".format(path))
+    if raw.get("nbformat") != 4:
+        raise UserError("{}: is an nbformat {} notebook; run takes nbformat 4: convert it "
+                        "with `jupyter nbconvert --to notebook --nbformat 4 {}`".format(
+                            path, raw.get("nbformat", "(unknown)"), path))
+    try:
+        nb = nbformat.from_dict(raw)
+        code = [c for c in nb.cells if c.get("cell_type") == "code"]
+        sources = [c.source if isinstance(c.source, str) else "".join(c.source)
+                   for c in code]
+    except (AttributeError, TypeError) as exc:
+        raise UserError("{}: is not a well-formed notebook ({}); open and save it in "
+                        "Jupyter".format(path, exc))
+    for cell, source in zip(code, sources):
+        cell.source = source
+        cell.setdefault("outputs", [])
+        cell.setdefault("metadata", {})
+    if not any(source.strip() for source in sources):
+        raise UserError("{}: has no code to run (no code cells, or only empty ones)"
+                        .format(path))
+    return nb
+
+
+def _first_line(source):
+    line = next((l for l in source.splitlines() if l.strip()), "")
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def _client_class():
+    """nbclient's NotebookClient, in a kernel of this Python whatever the notebook names,
+    echoing each output to the terminal as it arrives."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec
+    from nbclient import NotebookClient
+    from traitlets import CaselessStrEnum
+
+    class ThisPython(AsyncKernelManager):
+        # Unix sockets: only this machine's processes can reach the kernel (and
+        # ipykernel 7 warns that its TCP default sends code unencrypted).
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
+
+        @property
+        def kernel_spec(self):
+            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
+                                    "{connection_file}"],
+                              display_name="Python 3 (tf1-mnist)", language="python")
+
+    class Client(NotebookClient):
+        def output(self, outs, msg, display_id, cell_index):
+            out = super(Client, self).output(outs, msg, display_id, cell_index)
+            echo(msg)
+            return out
+
+    return Client, ThisPython
+
+
+def echo(msg):
+    """A kernel's output message as a terminal shows a script's: streams to stdout or
+    stderr, results and text-only displays as their plain text."""
+    kind, content = msg["msg_type"], msg["content"]
+    if kind == "stream":
+        stream = sys.stderr if content.get("name") == "stderr" else sys.stdout
+        stream.write(content.get("text", ""))
+        stream.flush()
+    elif kind in ("execute_result", "display_data"):
+        data = content.get("data", {})
+        if "text/plain" in data and (kind == "execute_result" or set(data) == {"text/plain"}):
+            print(data["text/plain"], flush=True)
+
+
+def run(path, out=None, timeout=None, data_dir=None):
+    """Execute the notebook at ``path`` as Jupyter would, with the TF1 layer; write the
+    executed notebook to ``out``. Returns the exit status: 0, or 1 when a cell failed
+    (one line on stderr names it; ``out`` keeps the whole traceback)."""
+    nb = read(path)
+    if out:
+        folder = os.path.dirname(os.path.abspath(out))
+        if not os.path.isdir(folder):
+            raise UserError("{}: no such folder for --out; create it or choose another "
+                            "path".format(folder))
+    named = nb.metadata.get("kernelspec", {}).get("name")
+    if named and named != "python3":
+        print("tf1-mnist run: {} names the {} kernel; it runs in tf1-mnist's own Python "
+              "{}.{} kernel".format(path, named, *sys.version_info[:2]), file=sys.stderr)
+    code = [(i, c) for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and c.source.strip()]
+    numbered = [(n + 1, cell.source) for n, (_, cell) in enumerate(code)]
+    client_class, manager = _client_class()
+    client = client_class(nb, timeout=timeout, kernel_manager_class=manager,
+                          resources={"metadata": {"path": os.path.dirname(
+                              os.path.abspath(path))}})
+    status = _execute(client, path, code, numbered, timeout, data_dir)
+    if out:
+        from tf1_mnist import files
+        import nbformat
+
+        files.write_file(out, nbformat.writes(nb) + "\n", what="executed notebook")
+    return status
+
+
+def _execute(client, path, code, numbered, timeout, data_dir):
+    """Run the setup, then each cell; returns 0, or 1 for a failing cell. A refusal, a
+    kernel that died or a cell past ``timeout`` is a UserError (nothing written)."""
+    import nbformat
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    for _, cell in code:  # a cell that never runs shows no stale output
+        cell.outputs, cell.execution_count = [], None
+    setup = nbformat.v4.new_code_cell(
+        "import tf1_mnist.legacy.notebook as _tf1_mnist_notebook\n"
+        "_tf1_mnist_notebook.prepare(get_ipython(), {!r}, {!r})\n"
+        "del _tf1_mnist_notebook".format(numbered, data_dir))
+    current = None
+    try:
+        with client.setup_kernel():
+            info = client.wait_for_reply(client.kc.kernel_info())
+            client.nb.metadata["language_info"] = info["content"]["language_info"]
+            client.nb.metadata["kernelspec"] = {
+                "name": "python3", "display_name": "Python 3 (ipykernel)",
+                "language": "python"}
+            # nbclient stores an executed cell at its index: the setup is a last cell
+            # for that moment only.
+            client.nb.cells.append(setup)
+            try:
+                client.execute_cell(setup, len(client.nb.cells) - 1, store_history=False)
+            except CellExecutionError as exc:
+                raise UserError("{}: {}".format(path, _error_line(exc, setup)))
+            finally:
+                client.nb.cells.remove(setup)
+            for n, (index, cell) in enumerate(code):
+                current = (n + 1, cell)
+                client.execute_cell(cell, index)
+    except CellTimeoutError:
+        number, cell = current
+        raise UserError("{}: cell {} ({}) ran past --timeout {} s and was stopped; give "
+                        "it more time or none".format(path, number,
+                                                      _first_line(cell.source), timeout))
+    except DeadKernelError:
+        number, cell = current or (0, setup)
+        raise UserError("{}: the kernel died in cell {} ({}) (a crash, os._exit or out of "
+                        "memory); nothing was written".format(path, number,
+                                                              _first_line(cell.source)))
+    except CellExecutionError as exc:
+        number, cell = current
+        print("error: {}: cell {} ({}) failed: {}".format(
+            path, number, _first_line(cell.source), _error_line(exc, cell)),
+            file=sys.stderr)
+        return 1
+    return 0
+
+
+def _error_line(exc, cell):
+    """The last line of a cell's error, as Jupyter's traceback ends: 'ZeroDivisionError:
+    division by zero', or this layer's own one-line message."""
+    error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"),
+                 None)
+    ename = getattr(exc, "ename", None) or (error or {}).get("ename", "Error")
+    evalue = getattr(exc, "evalue", None) or (error or {}).get("evalue", "")
+    if error and len(error.get("traceback", [])) == 1 and \
+            error["traceback"][0].startswith("error: "):
+        return error["traceback"][0][len("error: "):]  # ours, already one line
+    return "{}: {}".format(ename, evalue) if evalue else ename
