@@ -4,6 +4,7 @@
 #   make test                 # set up .venv with the test tools and run the everyday tests
 #   make test-all             # every test, as CI runs them on each stack
 #   make train PYTHON=python3.6 VENV=.venv36    # the same on the tutorial's TensorFlow 1.x
+#   make test-colab           # the notebook tests in a Colab-like Python 3.12 (.venv-colab)
 #
 # The set-up is one recipe for both stacks: Python 3.6 gets pip 21 first (its pip 18
 # cannot see TensorFlow's wheels) and the lock of every package; Python 3.8+ gets run's
@@ -16,7 +17,7 @@ LEGACY := $(shell $(PYTHON) -c 'import sys; print(int(sys.version_info < (3, 8))
 LOCK := $(if $(filter 1,$(LEGACY)),-c constraints-py36.txt)
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: setup setup-test train test test-all clean
+.PHONY: setup setup-test train test test-all test-colab clean
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
@@ -48,5 +49,20 @@ test: setup-test
 test-all: setup-test
 	$(RUN_IN_VENV) $(PY) -m pytest
 
+# Colab's stack (requirements-colab.txt), with this package installed as docs/notebooks.md
+# tells Colab users: its wheel and tf-slim, without dependencies.
+COLAB_PYTHON ?= python3.12
+COLAB_VENV ?= .venv-colab
+
+test-colab:
+	test -x $(COLAB_VENV)/bin/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-colab.txt
+	rm -rf $(COLAB_VENV)/src $(COLAB_VENV)/dist && mkdir -p $(COLAB_VENV)/src
+	cp -r setup.py setup.cfg README.md tf1_mnist $(COLAB_VENV)/src/
+	$(COLAB_VENV)/bin/python -m pip wheel -q --disable-pip-version-check --no-deps -w $(COLAB_VENV)/dist $(COLAB_VENV)/src
+	$(COLAB_VENV)/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps tf-slim==1.1.0 $(COLAB_VENV)/dist/tf1_mnist-*.whl
+	rm -rf $(COLAB_VENV)/src
+	PATH="$(abspath $(COLAB_VENV))/bin:$$PATH" $(COLAB_VENV)/bin/python -m pytest tests/test_notebooks.py
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(COLAB_VENV)

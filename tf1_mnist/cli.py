@@ -360,7 +360,7 @@ def _notebook_flags(parser):
     parser.add_argument("--out", default=None, metavar="EXECUTED.ipynb",
                         help="a notebook: write it there executed (outputs, pictures, "
                              "errors), as Jupyter saves it")
-    parser.add_argument("--timeout", default=None, type=_positive_float, metavar="SECONDS",
+    parser.add_argument("--timeout", default=None, type=_positive_int, metavar="SECONDS",
                         help="a notebook: stop a cell that runs longer (default: none, as "
                              "Jupyter)")
 

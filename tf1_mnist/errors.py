@@ -11,6 +11,11 @@ class UserError(Exception):
     showing a traceback. Library callers can catch it like any exception.
     """
 
+    def _render_traceback_(self):
+        """What IPython shows instead of a traceback (a notebook under ``%load_ext
+        tf1_mnist``): the command line's one line."""
+        return [one_line(self)]
+
 
 def first_line(exc):
     """The first line of an exception's message (TensorFlow's run to pages), or its type's

@@ -13,11 +13,14 @@ cells run in order, their text output streamed to the terminal as it comes, and 
 executed notebook is written to ``--out`` atomically.
 """
 import ast
+import contextlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 
-from tf1_mnist.errors import UserError
+from tf1_mnist.errors import UserError, first_line
 
 _LOADED = []  # the input_data shim, once ``load`` ran in this kernel
 PYTHON_BODY_MAGICS = ("time", "timeit", "capture", "prun")  # %%magic whose body is Python
@@ -74,21 +77,24 @@ def _refused_cell_error(message):
 
 
 def place_in_cell(cell):
-    """``place(line)`` for ``legacy.refusal``: 'cell 7, line 3'."""
+    """``place(line)`` for ``legacy.refusal``: 'cell 7, line 3'. A live notebook's cell
+    is 'this cell': the error shows under it, and IPython's execution count is no guide
+    (IPython 8+ counts the cell before the check, 7.x after)."""
     def place(line):
-        return "cell {}, line {}".format(cell, line)
+        return "{}, line {}".format("this cell" if cell is None else "cell {}".format(cell),
+                                    line)
     return place
 
 
-def check(tree, place, shim):
+def check(tree, place, shim, bound):
     """Refuse (UserError) what a cell's ``tree`` uses that has no home on TensorFlow 2;
     on TF 1.15, make tf.contrib.learn's MNIST read through the drop-in once a cell uses
-    it."""
+    it. ``bound``: the TensorFlow names the notebook's earlier cells imported."""
     from tf1_mnist import legacy
     from tf1_mnist.compat import TF_VERSION
     from tf1_mnist.legacy import scan
 
-    uses = scan.api_uses(tree)
+    uses = scan.api_uses(tree, bound)
     if TF_VERSION.startswith("1."):
         legacy.patch_learn(shim, uses)
         return
@@ -102,10 +108,10 @@ class _CellCheck(ast.NodeTransformer):
 
     def __init__(self, shell, shim):
         super(_CellCheck, self).__init__()
-        self.shell, self.shim = shell, shim
+        self.shell, self.shim, self.bound = shell, shim, {}
 
     def visit(self, node):
-        check(node, place_in_cell(self.shell.execution_count), self.shim)
+        check(node, place_in_cell(None), self.shim, self.bound)
         return node
 
 
@@ -128,10 +134,11 @@ def prepare(shell, cells, data_dir=None):
     """``run``'s first step in the kernel: load the extension, then check every code
     cell ((number, source) pairs) before any runs."""
     load(shell, data_dir)
+    bound = {}
     for number, source in cells:
         tree = cell_tree(shell, source)
         if tree is not None:
-            check(tree, place_in_cell(number), _LOADED[0])
+            check(tree, place_in_cell(number), _LOADED[0], bound)
 
 
 # --- The command: tf1-mnist run NB.ipynb ------------------------------------------
@@ -248,8 +255,13 @@ def run(path, out=None, timeout=None, data_dir=None):
     code = [(i, c) for i, c in enumerate(nb.cells)
             if c.cell_type == "code" and c.source.strip()]
     numbered = [(n + 1, cell.source) for n, (_, cell) in enumerate(code)]
-    client_class, manager = _client_class()
-    client = client_class(nb, timeout=timeout, kernel_manager_class=manager,
+    try:
+        client_class, manager = _client_class()
+    except ImportError as exc:
+        raise UserError("running a notebook needs Jupyter's nbclient and ipykernel ({}); "
+                        "install them: pip install -r requirements.txt".format(exc))
+    client = client_class(nb, timeout=None, kernel_manager_class=manager,
+                          record_timing=False,  # timestamps in every cell: noise in diffs
                           resources={"metadata": {"path": os.path.dirname(
                               os.path.abspath(path))}})
     status = _execute(client, path, code, numbered, timeout, data_dir)
@@ -273,9 +285,9 @@ def _execute(client, path, code, numbered, timeout, data_dir):
         "import tf1_mnist.legacy.notebook as _tf1_mnist_notebook\n"
         "_tf1_mnist_notebook.prepare(get_ipython(), {!r}, {!r})\n"
         "del _tf1_mnist_notebook".format(numbered, data_dir))
-    current = None
+    current = None  # (number, cell) of the cell running
     try:
-        with client.setup_kernel():
+        with _kernel(client):
             info = client.wait_for_reply(client.kc.kernel_info())
             client.nb.metadata["language_info"] = info["content"]["language_info"]
             client.nb.metadata["kernelspec"] = {
@@ -289,7 +301,8 @@ def _execute(client, path, code, numbered, timeout, data_dir):
             except CellExecutionError as exc:
                 raise UserError("{}: {}".format(path, _error_line(exc, setup)))
             finally:
-                client.nb.cells.remove(setup)
+                client.nb.cells.pop()
+            client.timeout = timeout  # the cells' own, not TensorFlow's import
             for n, (index, cell) in enumerate(code):
                 current = (n + 1, cell)
                 client.execute_cell(cell, index)
@@ -299,10 +312,10 @@ def _execute(client, path, code, numbered, timeout, data_dir):
                         "it more time or none".format(path, number,
                                                       _first_line(cell.source), timeout))
     except DeadKernelError:
-        number, cell = current or (0, setup)
-        raise UserError("{}: the kernel died in cell {} ({}) (a crash, os._exit or out of "
-                        "memory); nothing was written".format(path, number,
-                                                              _first_line(cell.source)))
+        where = "while tf1-mnist's TF1 layer loaded" if current is None else \
+            "in cell {} ({})".format(current[0], _first_line(current[1].source))
+        raise UserError("{}: the kernel died {} (a crash, os._exit or out of memory); "
+                        "nothing was written".format(path, where))
     except CellExecutionError as exc:
         number, cell = current
         print("error: {}: cell {} ({}) failed: {}".format(
@@ -312,9 +325,41 @@ def _execute(client, path, code, numbered, timeout, data_dir):
     return 0
 
 
+@contextlib.contextmanager
+def _kernel(client):
+    """nbclient's kernel for the notebook, started and shut down; a kernel that cannot
+    start is a UserError."""
+    # The kernel process's own stderr (its logging, not the cells' output, which comes
+    # as messages) to a file: a kernel stopped mid-cell logs a traceback there.
+    log = tempfile.TemporaryFile(mode="w+")
+    sockets = tempfile.mkdtemp(prefix="tf1-mnist-kernel-")  # not the notebook's folder
+    try:
+        client.km = client.create_kernel_manager()
+        client.km.ip = os.path.join(sockets, "ipc")
+        starting = client.setup_kernel(stderr=log)
+        starting.__enter__()
+    except (RuntimeError, OSError) as exc:
+        log.seek(0)
+        said = [line for line in log.read().splitlines() if line.strip()]
+        raise UserError("the Jupyter kernel did not start ({}); check that ipykernel is "
+                        "installed: pip install -r requirements.txt".format(
+                            said[-1] if said else first_line(exc)))
+    try:
+        yield
+    except BaseException:
+        if not starting.__exit__(*sys.exc_info()):
+            raise
+    else:
+        starting.__exit__(None, None, None)
+    finally:
+        log.close()
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
 def _error_line(exc, cell):
     """The last line of a cell's error, as Jupyter's traceback ends: 'ZeroDivisionError:
-    division by zero', or this layer's own one-line message."""
+    division by zero', or this layer's own one-line message. Of a message running to
+    pages (TensorFlow's), the line that says what went wrong."""
     error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"),
                  None)
     ename = getattr(exc, "ename", None) or (error or {}).get("ename", "Error")
@@ -322,4 +367,8 @@ def _error_line(exc, cell):
     if error and len(error.get("traceback", [])) == 1 and \
             error["traceback"][0].startswith("error: "):
         return error["traceback"][0][len("error: "):]  # ours, already one line
-    return "{}: {}".format(ename, evalue) if evalue else ename
+    lines = [line.strip() for line in evalue.splitlines() if line.strip()]
+    if lines and lines[0] == "Graph execution error:":  # TF 2: the cause follows Node:
+        after = [i + 1 for i, line in enumerate(lines) if line.startswith("Node:")]
+        lines = lines[after[0]:] if after and after[0] < len(lines) else lines
+    return "{}: {}".format(ename, lines[0]) if lines else ename

@@ -33,12 +33,13 @@ def _tree(source):
     return source if isinstance(source, ast.AST) else ast.parse(source)
 
 
-def api_uses(source):
+def api_uses(source, bound=None):
     """Sorted (line, 'tf.x.y') for each use of TensorFlow in the script (its text or
     tree): the longest attribute chain on a name bound to a TensorFlow module, and each
-    import of one."""
+    import of one. ``bound`` (local name -> dotted TensorFlow name) carries the imports
+    of a notebook's earlier cells in, and this one's out."""
     tree = _tree(source)
-    bound = {}  # local name -> its dotted TensorFlow name
+    bound = {} if bound is None else bound
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
