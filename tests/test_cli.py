@@ -207,3 +207,18 @@ def test_predict_top_and_show(trained_model, tmp_path, capsys):
     assert cli.main(["predict", PROJECT_IMAGE, "--top", "11", "--model-dir",
                      trained_model[0]]) == 1
     assert "only 10 digits" in capsys.readouterr().err
+
+
+def test_tensorflow_2s_graph_errors_are_named_by_their_cause():
+    """TF 2's OpError puts pages of stack before the cause (this one is what a SavedModel
+    export said on a full disk here); the one line names the cause."""
+    from tf1_mnist.errors import first_line
+
+    message = ("Graph execution error:\n\nDetected at node 'save_1/SaveV2' defined at (most "
+               "recent call last):\n    File \"<string>\", line 5, in <module>\nNode: "
+               "'save_1/SaveV2'\n/mnt/tiny/export/variables_temp/part-00000; No space left on "
+               "device\n\t [[{{node save_1/SaveV2}}]]\nHint: If you want to see ...")
+    assert first_line(RuntimeError(message)) == \
+        "/mnt/tiny/export/variables_temp/part-00000; No space left on device"
+    assert first_line(OSError(28, "No space left on device")) == "No space left on device"
+    assert first_line(ValueError("")) == "ValueError"

@@ -186,6 +186,17 @@ def test_no_network_names_the_files_and_where_to_put_them(tmp_path):
         [data.TRAIN_IMAGES + ".gz", data.TRAIN_LABELS + ".gz"])
 
 
+def test_a_failed_download_names_every_mirror_it_tried(tmp_path):
+    with pytest.raises(UserError) as info:
+        data.ensure_files(str(tmp_path / "MNIST_data"),
+                          mirrors=("http://127.0.0.1:9/a/", "http://127.0.0.1:9/b/"),
+                          out=io.StringIO())
+    message = str(info.value)
+    assert "http://127.0.0.1:9/a/train-images-idx3-ubyte.gz: " in message
+    assert "; http://127.0.0.1:9/b/train-images-idx3-ubyte.gz: " in message
+    assert "\n" not in message
+
+
 def test_real_mnist_loads_and_verifies(mnist_dir):
     arrays = data.load_mnist(mnist_dir, download=False)
     assert arrays["train_images"].shape == (60000, 28, 28)

@@ -118,7 +118,7 @@ def _train_arguments(parser):
 
     hp = recipes.DEFAULT_HPARAMS
     parser.add_argument("--model", choices=recipes.NAMES, default=recipes.MLP,
-                        help="which tutorial's network (see the README's model table)")
+                        help="which tutorial's network (the table in docs/networks.md)")
     for flag, kind, text in (
             ("--learning-rate", _positive_float, "Adam learning rate (default: {}; other "
              "models: their recipe's)".format(hp["learning_rate"])),
@@ -217,7 +217,7 @@ def _predict_arguments(parser):
 
 
 @command("predict", help="predict the digit in one or more images with a trained model",
-         description="Predict the digit in each image (any size, PNG/JPEG/BMP, dark on light or "
+         description="Predict the digit in each image (any size, PNG/JPEG/BMP/TIFF/WebP, dark on light or "
                      "light on dark), preprocessed the way MNIST was made.",
          parents=(TRAINED_MODEL,), arguments=_predict_arguments)
 def cmd_predict(args):

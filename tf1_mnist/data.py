@@ -273,8 +273,9 @@ def _make_dirs(data_dir):
 
 
 def _download_one(data_dir, name, mirrors, checksums, out):
-    """Try each mirror in turn; return None on success, else the last error as text."""
-    error = "no mirror configured"
+    """Try each mirror in turn; return None on success, else what went wrong with each
+    mirror, as text."""
+    errors = []
     for mirror in mirrors:
         url = mirror + name + ".gz"
         try:
@@ -289,20 +290,21 @@ def _download_one(data_dir, name, mirrors, checksums, out):
                 os.fsync(f.fileno())
             data = read_bytes(tmp)
             if checksums is not None and sha256_hex(data) != checksums[name]:
-                error = "{} served a file whose SHA-256 does not match MNIST's".format(url)
+                errors.append("{} served a file whose SHA-256 does not match MNIST's"
+                              .format(url))
                 continue
             os.chmod(tmp, files.file_mode())
             os.replace(tmp, os.path.join(data_dir, name + ".gz"))
             files.fsync_dir(data_dir)
             return None
         except UserError as exc:
-            error = "{}: {}".format(url, exc)
+            errors.append("{}: {}".format(url, exc))
         except (OSError, ValueError) as exc:
-            error = "{}: {}".format(url, getattr(exc, "reason", None) or exc)
+            errors.append("{}: {}".format(url, getattr(exc, "reason", None) or exc))
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
-    return error
+    return "; ".join(errors) or "no mirror configured"
 
 
 def fetch(url, f, label, out, chunk=1 << 16):

@@ -18,10 +18,22 @@ class UserError(Exception):
 
 
 def first_line(exc):
-    """The first line of an exception's message (TensorFlow's run to pages), or its type's
-    name when it has none."""
+    """The line of an exception's message that says what went wrong (TensorFlow's run to
+    pages), or its type's name when it has none."""
     text = str(getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc)
-    return (text.strip().splitlines() or [type(exc).__name__])[0]
+    return cause_line(text) or type(exc).__name__
+
+
+def cause_line(text):
+    """The first line of a message; of TensorFlow 2's "Graph execution error:", whose
+    cause follows a "Node: ..." line after pages of stack, that line (e.g. "...: No
+    space left on device")."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and lines[0] == "Graph execution error:":
+        after = [i + 1 for i, line in enumerate(lines) if line.startswith("Node:")]
+        if after and after[0] < len(lines):
+            return lines[after[0]]
+    return lines[0] if lines else ""
 
 
 def one_line(message):

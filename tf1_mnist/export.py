@@ -44,11 +44,13 @@ def next_version(out_dir):
 
 
 def export(model_dir, out_dir=DEFAULT_OUT):
-    """Export the model in ``model_dir``; return the version directory written."""
+    """Export the model in ``model_dir``; return the version directory written. A failed
+    export leaves no folder it made."""
+    description = checkpoint.load_description(model_dir)  # a typo: answered at once
+    files.check_writable_dir(out_dir, "SavedModel", "--out")
     from tf1_mnist.compat import tf
 
-    description = checkpoint.load_description(model_dir)
-    files.check_writable_dir(out_dir, "SavedModel", "--out")
+    made = not os.path.isdir(out_dir)
     try:
         os.makedirs(out_dir, exist_ok=True)
     except OSError as exc:
@@ -73,6 +75,8 @@ def export(model_dir, out_dir=DEFAULT_OUT):
                         "another --out".format(out_dir, first_line(exc)))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if made and not os.listdir(out_dir):
+            os.rmdir(out_dir)
     files.fsync_dir(out_dir)
     return target
 

@@ -11,8 +11,11 @@ import sys
 
 import numpy as np
 
-from tf1_mnist import checkpoint, images as image_input, session
+from tf1_mnist import checkpoint, images as image_input
 from tf1_mnist.errors import UserError, one_line
+
+# TensorFlow (through ``session``) is imported when a model is restored, not with this
+# module: a misspelt image or model folder is answered before TensorFlow's start-up.
 
 
 @contextlib.contextmanager
@@ -20,7 +23,7 @@ def restored(model_dir, description=None):
     """``(session, graph pieces)`` of the model in ``model_dir``, rebuilt for inference
     (no optimizer, no dropout ops) in a graph of its own and restored, for the duration. ``description``: its
     ``model.json`` when the caller has read it already."""
-    from tf1_mnist import networks
+    from tf1_mnist import networks, session
     from tf1_mnist.compat import tf
 
     description = description or checkpoint.load_description(model_dir)
@@ -52,11 +55,15 @@ class Predictor(object):
 
     def probabilities(self, inputs):
         """Class probabilities [N, 10] for network inputs [N, 784]."""
+        from tf1_mnist import session
+
         return session.run_in_chunks(self.sess, self.g.probabilities, self.g.X,
                                      np.stack(inputs))
 
     def predictions(self, inputs):
         """The predicted digit [N] (arg-max of the logits) for network inputs [N, 784]."""
+        from tf1_mnist import session
+
         return session.run_in_chunks(self.sess, self.g.prediction, self.g.X, np.stack(inputs))
 
     def close(self):

@@ -20,7 +20,7 @@ import shutil
 import sys
 import tempfile
 
-from tf1_mnist.errors import UserError, first_line
+from tf1_mnist.errors import UserError, cause_line, first_line
 
 _LOADED = []  # the input_data shim, once ``load`` ran in this kernel
 PYTHON_BODY_MAGICS = ("time", "timeit", "capture", "prun")  # %%magic whose body is Python
@@ -367,8 +367,5 @@ def _error_line(exc, cell):
     if error and len(error.get("traceback", [])) == 1 and \
             error["traceback"][0].startswith("error: "):
         return error["traceback"][0][len("error: "):]  # ours, already one line
-    lines = [line.strip() for line in evalue.splitlines() if line.strip()]
-    if lines and lines[0] == "Graph execution error:":  # TF 2: the cause follows Node:
-        after = [i + 1 for i, line in enumerate(lines) if line.startswith("Node:")]
-        lines = lines[after[0]:] if after and after[0] < len(lines) else lines
-    return "{}: {}".format(ename, lines[0]) if lines else ename
+    cause = cause_line(evalue)
+    return "{}: {}".format(ename, cause) if cause else ename
