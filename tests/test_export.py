@@ -258,3 +258,31 @@ def test_tflite_mistakes_are_one_line(tmp_path, capsys):
         assert code in (1, 2)
         err = capsys.readouterr().err
         assert err.strip().splitlines()[-1].startswith(("error: ", "tf1-mnist export: error:"))
+
+
+def test_files_convert_without_mnist_and_say_the_check_was_skipped(small, tmp_path, capsys,
+                                                                    monkeypatch):
+    """Offline, with no MNIST at hand: tflite and onnx are written (converting needs no
+    data) with one line saying their accuracy was not checked; int8, which is calibrated
+    on MNIST, names --data-dir; nothing is downloaded."""
+    _, models = small
+    monkeypatch.setattr(data, "MIRRORS", ("http://127.0.0.1:9/",))
+    empty = str(tmp_path / "no-mnist")
+    for fmt in ("tflite", "onnx"):
+        out = str(tmp_path / ("m." + fmt))
+        assert cli.main(["export", "--format", fmt, "--model-dir", models[recipes.MLP],
+                         "--data-dir", empty, "--out", out]) == 0
+        printed = capsys.readouterr().out
+        assert printed.startswith("{} model written to {} (float32, ".format(
+            "TF Lite" if fmt == "tflite" else "ONNX", out))
+        assert printed.endswith("; its accuracy was not checked: no MNIST in {}/ (point "
+                                "--data-dir at a copy to measure it)\n".format(empty))
+        assert os.path.getsize(out) > 100000
+    out = str(tmp_path / "m-int8.tflite")
+    assert cli.main(["export", "--format", "tflite-int8", "--model-dir", models[recipes.MLP],
+                     "--data-dir", empty, "--out", out]) == 1
+    assert capsys.readouterr().err == (
+        "error: tflite-int8 is calibrated on 300 MNIST training images, and no MNIST was "
+        "found; point --data-dir (or $TF1_MNIST_DATA_DIR) at a copy, or run `tf1-mnist "
+        "download`\n")
+    assert not os.path.exists(out) and not os.path.exists(empty)

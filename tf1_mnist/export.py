@@ -115,33 +115,47 @@ def converted(model_dir, arrays, fmt, description=None):
     """``(content, measured)``: the model in ``model_dir`` converted to ``fmt`` and run on
     MNIST's test set (``arrays``, ``data.load_mnist``'s). ``measured``: ``{"bytes",
     "accuracy", "agreement", "reference_accuracy", "seconds_per_image"}``, ``agreement``
-    being the share of test digits whose class is the restored model's. ``description``:
-    the model's already-read ``model.json``."""
+    being the share of test digits whose class is the restored model's; only ``bytes``
+    when ``arrays`` is None (converting needs no data, but for int8's calibration).
+    ``description``: the model's already-read ``model.json``."""
     import numpy as np
 
     from tf1_mnist import data
 
     convert, run, what = FILE_FORMATS[fmt]
     description = description or checkpoint.load_description(model_dir)
+    if arrays is None:
+        if fmt == "tflite-int8":
+            raise UserError("tflite-int8 is calibrated on {} MNIST training images, and no "
+                            "MNIST was found; point --data-dir (or ${}) at a copy, or run "
+                            "`tf1-mnist download`".format(CALIBRATION, data.DATA_DIR_ENV))
+        with restored(model_dir, description) as (sess, g):
+            content = _convert(convert, sess, g, None, model_dir, what)
+        return content, {"bytes": len(content)}
     images = data.scale(arrays["test_images"].reshape(-1, 784)).astype(np.float32)
     calibration = data.scale(arrays["train_images"][:CALIBRATION].reshape(-1, 784)) \
         .astype(np.float32)
     with restored(model_dir, description) as (sess, g):
         reference = sess.run(g.prediction, {g.X: images})
-        try:
-            with _stderr_quiet():  # the converters log pages of notes to fd 2
-                content = convert(sess, g, calibration)
-        except UserError:
-            raise
-        except Exception as exc:  # the converters raise several kinds, all fatal here
-            raise UserError("{}: cannot convert this model to {} ({}); export it as a "
-                            "SavedModel instead (--format saved_model)".format(
-                                model_dir, what, first_line(exc)[:200]))
+        content = _convert(convert, sess, g, calibration, model_dir, what)
     classes, seconds = run(content, images)
     return content, {
         "bytes": len(content), "accuracy": float(np.mean(classes == arrays["test_labels"])),
         "reference_accuracy": float(np.mean(reference == arrays["test_labels"])),
         "agreement": float(np.mean(classes == reference)), "seconds_per_image": seconds}
+
+
+def _convert(convert, sess, g, calibration, model_dir, what):
+    """``convert(sess, g, calibration)``, quietly; any failure is one line."""
+    try:
+        with _stderr_quiet():  # the converters log pages of notes to fd 2
+            return convert(sess, g, calibration)
+    except UserError:
+        raise
+    except Exception as exc:  # the converters raise several kinds, all fatal here
+        raise UserError("{}: cannot convert this model to {} ({}); export it as a "
+                        "SavedModel instead (--format saved_model)".format(
+                            model_dir, what, first_line(exc)[:200]))
 
 
 def tflite_model(sess, g, calibration, int8=False):
