@@ -63,6 +63,11 @@ def restore(np):
     except TypeError:
         np.reshape = _reshape_accepting_newshape(np.reshape)
         added.append("reshape(newshape=)")
+    if int(np.__version__.split(".")[0]) >= 2:
+        # NumPy 2 shows a scalar in a list as np.float32(0.0021); NumPy 1.x, which TF1
+        # scripts printed with (print(sess.run([loss, acc]))), showed 0.0021.
+        np.set_printoptions(legacy="1.25")
+        added.append("printing as NumPy 1.25")
     return added
 
 
