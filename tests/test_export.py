@@ -146,13 +146,19 @@ def test_savedmodels_cross_between_the_stacks(small, tmp_path):
 # --- TF Lite ---------------------------------------------------------------------------
 
 def _tflite_details(path):
-    from tf1_mnist.compat import tf
-
-    interpreter = tf.lite.Interpreter(model_path=path)
+    interpreter = export.tflite_interpreter()(model_path=path)
     interpreter.allocate_tensors()
     describe = lambda d: (d["name"].split(":")[0], list(d["shape"]), np.dtype(d["dtype"]).name)  # noqa
     return ([describe(d) for d in interpreter.get_input_details()],
             sorted(describe(d) for d in interpreter.get_output_details()))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 8), reason="LiteRT needs Python 3.8+; Python 3.6 "
+                    "runs TF Lite with TensorFlow 1.15's own interpreter")
+def test_tflite_files_run_on_litert_the_maintained_runtime():
+    from ai_edge_litert.interpreter import Interpreter
+
+    assert export.tflite_interpreter() is Interpreter
 
 
 @pytest.fixture(scope="module")

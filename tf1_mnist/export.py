@@ -239,11 +239,9 @@ def tflite_classes(content, images):
 
     import numpy as np
 
-    from tf1_mnist.compat import tf
-
     with warnings.catch_warnings(), _stderr_quiet():  # TF 2.x: "... is deprecated"
         warnings.simplefilter("ignore")
-        interpreter = tf.lite.Interpreter(model_content=content)
+        interpreter = tflite_interpreter()(model_content=content)
         interpreter.allocate_tensors()
     source = interpreter.get_input_details()[0]
     probabilities = [o for o in interpreter.get_output_details()
@@ -253,6 +251,18 @@ def tflite_classes(content, images):
     with _stderr_quiet():  # "Created TensorFlow Lite XNNPACK delegate for CPU."
         _invoke_all(interpreter, source, probabilities, images, classes)
     return classes, (time.time() - started) / max(len(images), 1)
+
+
+def tflite_interpreter():
+    """TF Lite's interpreter class: LiteRT's (``ai-edge-litert``, the maintained runtime)
+    where it is installed, else TensorFlow's own (TF 1.15 on Python 3.6)."""
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        from tf1_mnist.compat import tf
+
+        Interpreter = tf.lite.Interpreter
+    return Interpreter
 
 
 def _invoke_all(interpreter, source, probabilities, images, classes):
