@@ -414,8 +414,9 @@ def _run_notebook(args):
 
 
 def _export_arguments(parser):
-    parser.add_argument("--format", default="saved_model",
-                        choices=("saved_model", "tflite", "tflite-int8", "onnx", "web"),
+    from tf1_mnist import export
+
+    parser.add_argument("--format", default="saved_model", choices=tuple(export.DEFAULT_OUTS),
                         help="what to write")
     parser.add_argument("--out", default=None,
                         help="saved_model: the model base directory (default: export/); "

@@ -28,6 +28,7 @@ from tf1_mnist.errors import UserError, first_line
 
 DEFAULT_OUT = "export"
 SIGNATURE = "serving_default"
+# Every --format, in --help's order, and where it is written by default.
 DEFAULT_OUTS = {"saved_model": DEFAULT_OUT, "tflite": "mnist.tflite",
                 "tflite-int8": "mnist-int8.tflite", "onnx": "mnist.onnx", "web": "mnist-web"}
 CALIBRATION = 300  # training images the int8 quantization is calibrated on
@@ -300,4 +301,3 @@ FILE_FORMATS = {
                     tflite_classes, "TF Lite model"),
     "onnx": (onnx_model, onnx_classes, "ONNX model"),
 }
-FORMATS = ("saved_model",) + tuple(FILE_FORMATS) + ("web",)
