@@ -229,6 +229,35 @@ def install(tf, read_data_sets, data_set):
         sys.modules[name] = module
     tf.contrib = found["tensorflow.contrib"]
     _fix_batch_norm_path()
+    _restore_moved_names()
+
+
+# What tf-slim 1.1 (its last release, 2020) looks up in TensorFlow's internal modules and
+# TensorFlow 2.21 moved: (module, name, its home now). Found by reading every attribute
+# tf-slim takes from a tensorflow.python module and looking each up in TF 2.21.
+MOVED = (
+    ("tensorflow.python.framework.ops", "Tensor", "tensorflow.python.framework.tensor"),
+    ("tensorflow.python.framework.ops", "IndexedSlices",
+     "tensorflow.python.framework.indexed_slices"),
+    ("tensorflow.python.ops.array_ops", "stack", "tensorflow.python.ops.array_ops_stack"),
+    ("tensorflow.python.ops.array_ops", "unstack", "tensorflow.python.ops.array_ops_stack"),
+    ("tensorflow.python.ops.control_flow_ops", "cond", "tensorflow.python.ops.cond"),
+    ("tensorflow.python.ops.control_flow_ops", "case", "tensorflow.python.ops.control_flow_case"),
+    ("tensorflow.python.ops.control_flow_ops", "while_loop", "tensorflow.python.ops.while_loop"),
+    ("tensorflow.python.ops.control_flow_ops", "Assert",
+     "tensorflow.python.ops.control_flow_assert"),
+    ("tensorflow.python.ops.variable_scope", "variable", "tensorflow.python.ops.variable_v1"),
+)
+
+
+def _restore_moved_names():
+    """Put each of ``MOVED`` back where tf-slim looks (``variable_scope.variable`` is TF
+    1.15's ``tf.Variable``: VariableV1). Only what is missing; only under ``run``."""
+    for module, name, home in MOVED:
+        old = importlib.import_module(module)
+        if not hasattr(old, name):
+            new = importlib.import_module(home)
+            setattr(old, name, new.VariableV1 if name == "variable" else getattr(new, name))
 
 
 def _fix_batch_norm_path():
