@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, TUTORIAL_IMAGE
@@ -220,6 +221,48 @@ def test_slim_batch_norm_and_dropout_with_a_placeholder_is_training_train(tmp_pa
     # 300 steps: 0.9288 on TF 2.21, 0.9324 on TF 1.15 (tf-slim's initializers draw
     # without op seeds, so the two TensorFlow versions start from different weights)
     assert float(re.search(r"^slim accuracy (\S+)$", out, re.M).group(1)) > 0.9
+
+
+def test_seq2seq_sequence_loss_is_tf_1_15s_for_every_reduction(tmp_path):
+    """Checked against NumPy (the same numbers TF 1.15's own sequence_loss prints: the
+    script runs on both stacks); the decoders, which have no home, are refused by name."""
+    folder = _folder(tmp_path, "seq2seq_loss.py")
+    code, out, err = _run(folder, ["seq2seq_loss.py"])
+    assert code == 0, err
+    rng = np.random.RandomState(0)
+    logits = rng.randn(3, 4, 5)
+    targets = rng.randint(0, 5, size=(3, 4))
+    weights = np.array([[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 0, 0]], np.float64)
+    log_softmax = logits - np.log(np.exp(logits).sum(axis=2, keepdims=True))
+    loss = -np.take_along_axis(log_softmax, targets[..., None], axis=2)[..., 0] * weights
+    rows = out.replace("\n ", " ").splitlines()
+    assert len(rows) == 9
+    for row in rows:
+        avg_time, avg_batch, sum_time, sum_batch = (bool(int(f)) for f in row.split()[:4])
+        shown = np.array(eval(" ".join(row.split()[4:])))  # noqa: S307 (our own output)
+        if avg_time and avg_batch:
+            expected = loss.sum() / weights.sum()
+        elif sum_time and sum_batch:
+            expected = loss.sum() / np.count_nonzero(weights)
+        elif avg_time or avg_batch:
+            axis = 0 if avg_batch else 1
+            expected = loss.sum(axis=axis) / weights.sum(axis=axis)
+        elif sum_time or sum_batch:
+            axis = 0 if sum_batch else 1
+            expected = loss.sum(axis=axis) / np.count_nonzero(weights, axis=axis)
+        else:
+            expected = loss
+        np.testing.assert_allclose(shown, expected, atol=1e-5, err_msg=row)
+    if not TF1:
+        with open(os.path.join(folder, "decoder.py"), "w") as f:
+            f.write("import tensorflow as tf\nseq2seq = tf.contrib.seq2seq\n"
+                    "loss = tf.contrib.seq2seq.sequence_loss\n"
+                    "helper = tf.contrib.seq2seq.TrainingHelper(x, lengths)\n")
+        code, out, err = _run(folder, ["decoder.py"])
+        assert (code, out) == (1, "")
+        assert err == ("error: decoder.py:4 uses tf.contrib.seq2seq.TrainingHelper, which "
+                       "TensorFlow 2 removed and nothing carries today; run it on the legacy "
+                       "stack (the Docker image, or Python 3.6 + tensorflow 1.15.5)\n")
 
 
 @pytest.mark.slow

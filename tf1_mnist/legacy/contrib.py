@@ -24,7 +24,7 @@ import sys
 import types
 
 FAMILIES = ("layers", "slim", "framework", "rnn", "learn", "compiler", "keras", "losses",
-            "metrics")
+            "metrics", "seq2seq")
 RNN_FUNCTIONS = ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn")
 MNIST_DEFAULT_DIR = "MNIST-data"  # TF 1.15's load_mnist default
 
@@ -115,6 +115,10 @@ def modules(read_data_sets, data_set):
             _tf().losses, ("get_total_loss", "get_losses", "get_regularization_losses",
                            "get_regularization_loss", "add_loss"))]),
         prefix + ".metrics": _view(prefix + ".metrics", [lambda: _CONTRIB_METRICS]),
+        # Of contrib.seq2seq, the loss of the char-RNN and seq2seq tutorials; its decoders
+        # (dynamic_decode, helpers, attention) have no home and are refused by name.
+        prefix + ".seq2seq": _view(prefix + ".seq2seq", [
+            lambda: types.SimpleNamespace(sequence_loss=sequence_loss)]),
     }
     found[prefix + ".compiler"] = package(prefix + ".compiler",
                                           jit=found[prefix + ".compiler.jit"])
@@ -204,6 +208,50 @@ def _metrics():
     return types.SimpleNamespace(**{f.__name__: f for f in (
         streaming_accuracy, streaming_precision, streaming_recall, streaming_auc,
         streaming_mean, accuracy)})
+
+
+def sequence_loss(logits, targets, weights, average_across_timesteps=True,
+                  average_across_batch=True, sum_over_timesteps=False, sum_over_batch=False,
+                  softmax_loss_function=None, name=None):
+    """TF 1.15's ``tf.contrib.seq2seq.sequence_loss``: the weighted cross-entropy of
+    ``logits`` [batch, time, classes] against ``targets`` [batch, time]; averaged over
+    the weights (``average_across_*``) or summed and divided by the count of non-zero
+    weights (``sum_over_*``), across time, batch, both or neither."""
+    tf = _tf()
+    for tensor, rank, shape in ((logits, 3, "[batch_size x sequence_length x logits]"),
+                                (targets, 2, "[batch_size x sequence_length]"),
+                                (weights, 2, "[batch_size x sequence_length]")):
+        if len(tensor.get_shape()) != rank:
+            raise ValueError("{} must be a {} tensor".format(
+                "Logits" if rank == 3 else "Targets" if tensor is targets else "Weights",
+                shape))
+    if average_across_timesteps and sum_over_timesteps or \
+            average_across_batch and sum_over_batch:
+        raise ValueError("average_across_* and sum_over_* cannot both be True for the same "
+                         "dimension")
+    with tf.name_scope(name, "sequence_loss", [logits, targets, weights]):
+        flat = tf.reshape(logits, [-1, tf.shape(logits)[2]])
+        labels = tf.reshape(targets, [-1])
+        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=flat) \
+            if softmax_loss_function is None else \
+            softmax_loss_function(labels=labels, logits=flat)
+        loss = tf.reshape(loss * tf.reshape(weights, [-1]), tf.shape(logits)[0:2])
+        # As TF 1.15 reads the flags: both averages, both sums, then one of each kind
+        # (an average wins: the other axis is then left as it is).
+        if average_across_timesteps and average_across_batch:
+            axis, mean = None, True
+        elif sum_over_timesteps and sum_over_batch:
+            axis, mean = None, False
+        elif average_across_timesteps or average_across_batch:
+            axis, mean = [0] if average_across_batch else [1], True
+        elif sum_over_timesteps or sum_over_batch:
+            axis, mean = [0] if sum_over_batch else [1], False
+        else:
+            return loss
+        total = tf.reduce_sum(loss, axis=axis)
+        count = tf.reduce_sum(weights, axis=axis) if mean else \
+            tf.cast(tf.count_nonzero(weights, axis=axis), total.dtype)
+        return tf.div_no_nan(total, count)
 
 
 _CONTRIB_LOSSES = _losses()
