@@ -223,6 +223,36 @@ def test_slim_batch_norm_and_dropout_with_a_placeholder_is_training_train(tmp_pa
     assert float(re.search(r"^slim accuracy (\S+)$", out, re.M).group(1)) > 0.9
 
 
+def _eager_run(folder, mnist_dir, python=sys.executable):
+    env = dict(os.environ, PYTHONPATH=ROOT, **{data.DATA_DIR_ENV: mnist_dir})
+    process = subprocess.Popen([python, "-m", "tf1_mnist", "run", "eager_mnist.py", "200",
+                                "ck"], cwd=folder, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True)
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err
+    return out
+
+
+@pytest.mark.slow
+def test_tf1_eager_scripts_run_eagerly_with_tfe_at_its_tf2_homes(tmp_path, mnist_dir):
+    folder = _folder(tmp_path, "eager_mnist.py")
+    os.mkdir(os.path.join(folder, "ck"))
+    out = _eager_run(folder, mnist_dir)
+    lines = [line for line in out.splitlines() if not line.startswith("Extracting")]
+    assert lines[0] == "executing eagerly: True | GPUs: 0"
+    assert lines[1] == "step 0, loss 2.302585"  # zero weights: ln(10), every digit alike
+    assert [line.split(",")[0] for line in lines[2:4]] == ["step 50", "step 100"]
+    assert float(re.search(r"^test accuracy (\S+)$", out, re.M).group(1)) > 0.88
+    assert lines[-2:] == ["d(x*x)/dx at 3: 6.0", "saved softmax"]
+    assert sorted(os.listdir(os.path.join(folder, "ck"))) == [
+        "checkpoint", "softmax.data-00000-of-00001", "softmax.index"]
+    other = os.environ.get("TF1_MNIST_OTHER_PYTHON")
+    if other:  # CI: the same numbers on the other stack, digit for digit
+        shutil.rmtree(os.path.join(folder, "ck"))
+        os.mkdir(os.path.join(folder, "ck"))
+        assert _eager_run(folder, mnist_dir, python=other) == out
+
+
 def test_seq2seq_sequence_loss_is_tf_1_15s_for_every_reduction(tmp_path):
     """Checked against NumPy (the same numbers TF 1.15's own sequence_loss prints: the
     script runs on both stacks); the decoders, which have no home, are refused by name."""

@@ -96,7 +96,7 @@ def install(script_dir, data_dir=None, uses=()):
     if TF_VERSION.startswith("1."):
         patch_learn(shim, uses)
     else:
-        _install_tf2(tf, read_data_sets, data_set)
+        _install_tf2(tf, read_data_sets, data_set, wants_eager(uses))
     return shim
 
 
@@ -113,10 +113,24 @@ def patch_learn(shim, uses):
     shim.learn_patched = True
 
 
-def _install_tf2(tf, read_data_sets, data_set):
-    """What TensorFlow 2 removed and ``run`` carries: tf.contrib, tf.estimator, NumPy 1."""
+def wants_eager(uses):
+    """Whether the script runs TF 1.x's eager API (``tf.enable_eager_execution()``, or
+    ``tf.contrib.eager``): then it runs eagerly on TF 2, as it did on TF 1.x."""
+    return any(name in EAGER_CALLS or name.startswith("tf.contrib.eager")
+               for _, name in uses)
+
+
+EAGER_CALLS = ("tf.enable_eager_execution", "tf.compat.v1.enable_eager_execution")
+
+
+def _install_tf2(tf, read_data_sets, data_set, eager=False):
+    """What TensorFlow 2 removed and ``run`` carries: tf.contrib, tf.estimator, NumPy 1;
+    ``eager``: TF 2's eager behaviour back (the package's compat turned it off)."""
     import numpy
     from tf1_mnist.legacy import contrib, estimator, numpy1
+
+    if eager:
+        tf.enable_v2_behavior()
 
     contrib.install(tf, read_data_sets, data_set)
     tf.python = sys.modules["tensorflow.python"]  # as TF 1.15's tf.python

@@ -24,7 +24,7 @@ import sys
 import types
 
 FAMILIES = ("layers", "slim", "framework", "rnn", "learn", "compiler", "keras", "losses",
-            "metrics", "seq2seq")
+            "metrics", "seq2seq", "eager")
 RNN_FUNCTIONS = ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn")
 MNIST_DEFAULT_DIR = "MNIST-data"  # TF 1.15's load_mnist default
 
@@ -119,6 +119,7 @@ def modules(read_data_sets, data_set):
         # (dynamic_decode, helpers, attention) have no home and are refused by name.
         prefix + ".seq2seq": _view(prefix + ".seq2seq", [
             lambda: types.SimpleNamespace(sequence_loss=sequence_loss)]),
+        prefix + ".eager": _view(prefix + ".eager", [_eager]),
     }
     found[prefix + ".compiler"] = package(prefix + ".compiler",
                                           jit=found[prefix + ".compiler.jit"])
@@ -208,6 +209,37 @@ def _metrics():
     return types.SimpleNamespace(**{f.__name__: f for f in (
         streaming_accuracy, streaming_precision, streaming_recall, streaming_auc,
         streaming_mean, accuracy)})
+
+
+def _eager():
+    """TF 1.x's ``tf.contrib.eager`` (``tfe``), at its TF 2 homes: the names of TF 1.x's
+    eager tutorials. ``tfe.Network`` and the execution callbacks have none."""
+    from tensorflow.python.eager import backprop, context
+
+    tf = _tf()
+
+    class Saver(object):
+        """``tfe.Saver(var_list)``: save and restore variables without a session."""
+
+        def __init__(self, var_list):
+            self._saver = tf.train.Saver(var_list)
+
+        def save(self, file_prefix, global_step=None):
+            return self._saver.save(None, file_prefix, global_step=global_step)
+
+        def restore(self, file_prefix):
+            self._saver.restore(None, file_prefix)
+
+    return types.SimpleNamespace(
+        Variable=tf.Variable, Iterator=iter, Saver=Saver, Checkpoint=tf.train.Checkpoint,
+        GradientTape=tf.GradientTape, defun=tf.function, function=tf.function,
+        implicit_gradients=backprop.implicit_grad,
+        implicit_value_and_gradients=backprop.implicit_val_and_grad,
+        gradients_function=backprop.gradients_function,
+        value_and_gradients_function=backprop.val_and_grad_function,
+        custom_gradient=tf.custom_gradient, num_gpus=context.num_gpus,
+        executing_eagerly=tf.executing_eagerly, in_eager_mode=tf.executing_eagerly,
+        enable_eager_execution=tf.enable_eager_execution, metrics=tf.keras.metrics)
 
 
 def sequence_loss(logits, targets, weights, average_across_timesteps=True,
