@@ -1,7 +1,7 @@
 """Softmax regression in TF 1.x's eager style (the 2018 eager tutorials): eager execution
 enabled at start-up, tf.contrib.eager as tfe (Variable, Iterator over a tf.data
-Dataset, implicit_value_and_gradients, gradients_function, Saver, num_gpus), a TF1
-optimizer applying the gradients. Zero initial weights and unshuffled batches: the same
+Dataset, implicit_value_and_gradients, gradients_function, metrics, GradientTape, Saver,
+num_gpus), a TF1 optimizer applying the gradients. Zero initial weights and unshuffled batches: the same
 numbers on TensorFlow 1.15 and 2.x."""
 import os
 import sys
@@ -40,6 +40,12 @@ def main(steps, checkpoint_dir):
     print("test accuracy %.4f" % tf.reduce_mean(tf.cast(correct, tf.float32)).numpy())
     square = tfe.gradients_function(lambda x: x * x)
     print("d(x*x)/dx at 3:", square(3.0)[0].numpy())
+    mean = tfe.metrics.Mean()
+    for images, labels in tfe.Iterator(dataset.take(3)):
+        mean(loss(images, labels))
+    with tfe.GradientTape() as tape:
+        cube = b[0] * b[0] * b[0]
+    print("mean loss %.4f | tape %.4f" % (mean.result().numpy(), tape.gradient(cube, b)[0]))
     path = tfe.Saver([W, b]).save(os.path.join(checkpoint_dir, "softmax"))
     print("saved", os.path.basename(path))
 
