@@ -446,10 +446,18 @@ def _train_command(model_dir, mnist_dir, *extra):
             "--data-dir", mnist_dir] + list(extra)
 
 
+def _interruptible():
+    """In the child: SIGINT back to its default. A shell starting a job in the background
+    without job control ignores SIGINT for it, as nohup does, and the child inherits that
+    (the command line rightly leaves an ignored SIGINT alone): the Ctrl-C tests then saw
+    every run finish and skipped."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(command):
     return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True)
+                            universal_newlines=True, preexec_fn=_interruptible)
 
 
 def _wait_for_lock(model_dir, process):
