@@ -120,7 +120,7 @@ def web_row(model_dir, arrays, directory, runtime):
 
 
 def reference(model_dir, arrays):
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
 
     with Predictor(model_dir) as predictor:
         return predictor.predictions(data.scale(arrays["test_images"].reshape(-1, 784)))

@@ -104,7 +104,7 @@ def render_all(digits, rendering, directory, seed=0):
 
 def accuracies(model_dirs, arrays, count, seed=0, log=print):
     """{model: {"original": acc, rendering: acc, ...}} on the first ``count`` test digits."""
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
 
     digits = arrays["test_images"][:count]
     labels = arrays["test_labels"][:count]

@@ -222,3 +222,24 @@ def test_tensorflow_2s_graph_errors_are_named_by_their_cause():
         "/mnt/tiny/export/variables_temp/part-00000; No space left on device"
     assert first_line(OSError(28, "No space left on device")) == "No space left on device"
     assert first_line(ValueError("")) == "ValueError"
+
+
+def test_only_the_entry_points_import_the_command_line():
+    """No import circle: cli imports the modules that do the work, lazily; none of them
+    imports cli back (python -m tf1_mnist.predict is a package's __main__ for that)."""
+    import ast
+    import glob
+
+    package = os.path.dirname(cli.__file__)
+    importers = []
+    for path in glob.glob(os.path.join(package, "**", "*.py"), recursive=True):
+        with open(path) as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module == "tf1_mnist":
+                names = ["tf1_mnist." + a.name for a in node.names]
+            if "tf1_mnist.cli" in names:
+                importers.append(os.path.relpath(path, package))
+    assert sorted(importers) == ["__main__.py", os.path.join("predict", "__main__.py")]

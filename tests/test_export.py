@@ -50,7 +50,7 @@ def _probe(python, saved_model, images, tmp_path, tag):
 
 
 def _expected(model_dir, images):
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
     with Predictor(model_dir) as predictor:
         return predictor.probabilities(list(images))
 
@@ -224,7 +224,7 @@ def test_onnx_agrees_with_predict(network, trained_model, lenet_model, mnist_dir
     documented; written whole."""
     import onnxruntime
 
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
 
     model_dir = trained_model[0] if network == "do-mlp" else lenet_model
     out = str(tmp_path / "mnist.onnx")

@@ -82,7 +82,7 @@ def test_status_and_metadata(server):
 
 
 def test_predict_as_tf_serving_answers(server, trained_model, mnist_dir):
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
     x, labels = _test_digits(mnist_dir)
     with Predictor(trained_model[0]) as predictor:
         expected = predictor.probabilities(list(x))

@@ -130,7 +130,7 @@ def test_javascript_preprocessing_matches_python(page, browser, mnist_dir):
 def test_browser_classes_agree_with_predict(page, browser, trained_model, mnist_dir):
     """ONNX Runtime Web, in the page, on the 10,000 test digits: the restored model's
     class for at least 99.8% of them."""
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
 
     url, _, _ = page
     browser.get(url)

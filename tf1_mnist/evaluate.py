@@ -18,7 +18,7 @@ def evaluate(model_dir, test_images, test_labels, description=None):
     Returns a dict: ``test_accuracy``, ``per_digit_accuracy`` (10 floats) and
     ``confusion_matrix`` (10 lists of 10 counts, rows are the true digits).
     """
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
 
     with Predictor(model_dir, description) as predictor:
         predictions = predictor.predictions(test_images)

@@ -23,7 +23,7 @@ import tempfile
 import warnings
 
 from tf1_mnist import checkpoint, files
-from tf1_mnist.predict import restored, signature
+from tf1_mnist.restore import restored, signature
 from tf1_mnist.errors import UserError, first_line
 
 DEFAULT_OUT = "export"

@@ -60,11 +60,11 @@ class BadRequest(Exception):
 
 
 def signature_metadata(g):
-    """The ``serving_default`` signature (``predict.signature``), in TF Serving's
+    """The ``serving_default`` signature (``restore.signature``), in TF Serving's
     metadata JSON form."""
     from tensorflow.core.framework import types_pb2
 
-    from tf1_mnist.predict import signature
+    from tf1_mnist.restore import signature
 
     def tensor(t):
         return {"dtype": types_pb2.DataType.Name(t.dtype.as_datatype_enum), "name": t.name,
@@ -257,7 +257,7 @@ def _tf_serving_api(app, predictor):
 
 
 def create_app(predictor, max_body=MAX_BODY):
-    """The Flask application answering with ``predictor`` (a ``predict.Predictor``): the
+    """The Flask application answering with ``predictor`` (a ``restore.Predictor``): the
     drawing page, TF Serving's REST API and the image endpoint."""
     from flask import Flask, request, send_from_directory
 
@@ -305,7 +305,7 @@ def serve(model_dir, host="127.0.0.1", port=8501, ready=print, log=None, descrip
 
     import waitress
 
-    from tf1_mnist.predict import Predictor
+    from tf1_mnist.restore import Predictor
 
     # "Task queue depth is N" under a burst of clients: expected, and not the user's news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
