@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from conftest import PROJECT_IMAGE, TUTORIAL_IMAGE, draw_clear_upload, run_cli, wait_for
-from tf1_mnist import browser as web, data, images
+from tf1_mnist import data, images, static_page as web
 
 RUNTIME = os.environ.get(web.RUNTIME_ENV)
 
@@ -68,6 +68,9 @@ def test_the_folder_is_whole_and_needs_no_server_code(page):
     assert sorted(os.listdir(out)) == ["index.html", "model.onnx", "static", "test-images.bin"]
     assert sorted(os.listdir(os.path.join(out, "static"))) == sorted(
         list(web.PAGE_FILES) + list(web.RUNTIME_FILES) + ["NOTICE-onnxruntime-web.txt"])
+    with open(os.path.join(out, "static", web.NOTICE)) as f:
+        assert f.readline().startswith("ONNX Runtime Web {} (npm package onnxruntime-web)"
+                                       .format(web.ORT_WEB_VERSION))  # the files shipped
     html = open(os.path.join(out, "index.html"), encoding="utf-8").read()
     assert "http://" not in html and "https://" not in html  # no CDN
     for element in ("canvas", "clear", "prediction", "probabilities", "network-input",

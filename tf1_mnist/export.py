@@ -93,10 +93,10 @@ def export_file(model_dir, out, arrays, fmt="tflite", description=None):
 
 
 def export_web(model_dir, out_dir, arrays, description=None, runtime=None):
-    """The drawing page as a static folder ``out_dir`` (see ``tf1_mnist.browser``) that
+    """The drawing page as a static folder ``out_dir`` (see ``tf1_mnist.static_page``) that
     runs the model as ONNX in the browser; returns what ``converted`` measured (with ONNX
     Runtime in Python), and the folder's ``total_bytes``."""
-    from tf1_mnist import browser
+    from tf1_mnist import static_page
 
     files.check_writable_dir(out_dir, "web page", "--out")
     if os.path.isdir(out_dir) and os.listdir(out_dir) and not all(
@@ -104,9 +104,9 @@ def export_web(model_dir, out_dir, arrays, description=None, runtime=None):
             for name in ("index.html", "model.onnx", "static")):
         raise UserError("{}: exists and is not a page this command wrote, so it is not "
                         "replaced; choose another --out (a new or empty folder)".format(out_dir))
-    runtime_files = browser.runtime(runtime, out=sys.stderr)
+    runtime_files = static_page.runtime(runtime, out=sys.stderr)
     content, result = converted(model_dir, arrays, "onnx", description)
-    browser.write_folder(out_dir, content, runtime_files)
+    static_page.write_folder(out_dir, content, runtime_files)
     result["total_bytes"] = sum(os.path.getsize(os.path.join(folder, name))
                                 for folder, _, names in os.walk(out_dir) for name in names)
     return result

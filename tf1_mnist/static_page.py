@@ -33,31 +33,7 @@ RUNTIME_FILES = {
 }
 PAGE_FILES = ("style.css", "app.js", "browser.js")
 WEB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
-NOTICE = """ONNX Runtime Web {} (npm package onnxruntime-web): ort.wasm.min.js,
-ort-wasm-simd-threaded.mjs and ort-wasm-simd-threaded.wasm, unchanged.
-
-MIT License
-
-Copyright (c) Microsoft Corporation
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-""".format(ORT_WEB_VERSION)
+NOTICE = "NOTICE-onnxruntime-web.txt"  # in web/, shipped beside the runtime's files
 
 
 def _fix():
@@ -175,15 +151,13 @@ def write_folder(out_dir, model_content, runtime_files):
             f.write(page())
         with open(os.path.join(tmp, "model.onnx"), "wb") as f:
             f.write(model_content)
-        for name in PAGE_FILES:
+        for name in PAGE_FILES + (NOTICE,):
             with open(os.path.join(WEB, name), "rb") as source, \
                     open(os.path.join(static, name), "wb") as f:
                 f.write(source.read())
         for name, content in runtime_files.items():
             with open(os.path.join(static, name), "wb") as f:
                 f.write(content)
-        with open(os.path.join(static, "NOTICE-onnxruntime-web.txt"), "w") as f:
-            f.write(NOTICE)
         for folder, _, names in os.walk(tmp):  # as the package's other files: 0644 - umask
             for name in names:
                 os.chmod(os.path.join(folder, name), files.file_mode())
