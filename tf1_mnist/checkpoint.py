@@ -24,7 +24,8 @@ import time
 import uuid
 
 from tf1_mnist import files, recipes
-from tf1_mnist.errors import UserError, check_interrupted, first_line
+from tf1_mnist.errors import UserError, first_line
+from tf1_mnist.lifecycle import check_interrupted
 
 DEFAULT_MODEL_DIR = "model"
 MODEL_DIR_ENV = "TF1_MNIST_MODEL_DIR"

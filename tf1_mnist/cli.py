@@ -12,7 +12,8 @@ import sys
 from tf1_mnist import __version__
 from tf1_mnist.errors import UserError
 
-EXIT_USER_ERROR = 1
+from tf1_mnist import lifecycle
+from tf1_mnist.lifecycle import ExitStatus
 
 
 def _number(text, kind, accept, wanted):
@@ -233,7 +234,7 @@ def cmd_predict(args):
                                  "--show path")
     failed = predict_files(args.images, model_dir, raw=args.raw, top=args.top,
                            show=args.show, description=description)
-    return EXIT_USER_ERROR if failed else 0
+    return ExitStatus.ERROR if failed else 0
 
 
 def _evaluate_arguments(parser):
@@ -506,7 +507,7 @@ def cmd_serve(args):
     except ImportError as exc:
         raise UserError("serve needs Flask and waitress ({}); install them with `pip install "
                         "-r requirements.txt`".format(exc))
-    from tf1_mnist.errors import clear_interrupt
+    from tf1_mnist.lifecycle import clear_interrupt
 
     say = lambda line: print(line, flush=True)  # noqa: E731
     try:
@@ -534,48 +535,6 @@ def cmd_download(args):
     return 0
 
 
-def _on_signal(signum, frame):
-    from tf1_mnist.errors import note_interrupt
-
-    note_interrupt(signum)
-    if _swallows_exceptions(frame):
-        # Python would print this interrupt as "Exception ignored in ..." with a
-        # traceback, and carry on: deliver the signal again a moment later instead.
-        import threading
-
-        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
-        return
-    raise KeyboardInterrupt
-
-
-def _swallows_exceptions(frame):
-    """Whether ``frame`` is a callback whose exceptions Python only reports: a weakref
-    callback of the import system's module locks (seen when SIGINT lands during
-    ``import tensorflow``) or a ``__del__``."""
-    if frame is None:
-        return False
-    code = frame.f_code
-    return code.co_name == "__del__" or (code.co_name == "cb" and
-                                         "importlib" in code.co_filename)
-
-
-def _interrupted_status():
-    """Say what stopped the work on one line, and end the process with its status.
-
-    Ending here, not by returning: TensorFlow 2.x can keep a copy of the interrupt in
-    its pybind11 layer and raise it again at shutdown, which ended a run killed by SIGINT
-    (-2) after the line was printed (seen once in CI). Files are already whole and the
-    model directory's lock released by then. (TF 1.15 could also hang at exit closing a
-    cluster task's session or tf.train.Server.)"""
-    from tf1_mnist.errors import interruption
-
-    what, status = interruption()
-    _error("{}; nothing was saved, the previous model (if any) is unchanged".format(what))
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
-
-
 def _error(message):
     from tf1_mnist.errors import one_line
 
@@ -584,16 +543,7 @@ def _error(message):
 
 def main(argv=None):
     """Run the command line; return the exit status."""
-    import signal
-
-    from tf1_mnist.errors import check_interrupted, interrupted
-
-    # SIGTERM (docker stop, Kubernetes) ends the work as Ctrl-C does. As a container's
-    # PID 1 the process would otherwise ignore it until Docker's SIGKILL, 10 s later.
-    for signum, default in ((signal.SIGINT, signal.default_int_handler),
-                            (signal.SIGTERM, signal.SIG_DFL)):
-        if signal.getsignal(signum) is default:
-            signal.signal(signum, _on_signal)
+    lifecycle.install_handlers()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         parser = build_parser()
@@ -605,25 +555,25 @@ def main(argv=None):
 
             gpu.check_supported()
         status = args.func(args)
-        check_interrupted()
+        lifecycle.check_interrupted()
         return status
     except KeyboardInterrupt:
-        return _interrupted_status()
+        return lifecycle.end_interrupted()
     except BrokenPipeError:
         # The reader went away (`tf1-mnist evaluate | head`): stop quietly, and keep
         # Python from reporting the same broken pipe again when it flushes at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_USER_ERROR
+        return ExitStatus.ERROR
     except Exception as exc:
         # A KeyboardInterrupt raised by the handler inside a C extension's call back into
         # Python comes out as another error (TF 1.15's nest: "SystemError: ... returned
         # a result with an error set"): once a signal was noted, that is the interrupt.
-        if interrupted():
-            return _interrupted_status()
+        if lifecycle.interrupted():
+            return lifecycle.end_interrupted()
         if not isinstance(exc, UserError):
             raise
         _error(exc)
-        return EXIT_USER_ERROR
+        return ExitStatus.ERROR
 
 
 def console_main():

@@ -21,8 +21,8 @@ import os
 import sys
 import time
 
-from tf1_mnist.errors import (UserError, check_interrupted, first_line, one_line,
-                              signals_noted)
+from tf1_mnist.errors import UserError, first_line, one_line
+from tf1_mnist.lifecycle import check_interrupted, signals_noted
 
 ENV = "TF_CONFIG"
 Task = collections.namedtuple("Task", ["cluster", "type", "index"])

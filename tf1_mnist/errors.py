@@ -1,7 +1,5 @@
-"""The one exception type the command line turns into a one-line message, and the
-record of a Ctrl-C or SIGTERM that some library might have swallowed."""
-import contextlib
-import signal
+"""The one exception type the command line turns into a one-line message, and the one
+line an error becomes. (How a Ctrl-C or SIGTERM ends the process: ``lifecycle``.)"""
 
 
 class UserError(Exception):
@@ -40,56 +38,3 @@ def one_line(message):
     """``error: message`` on one line, whatever the message holds (a file name may
     contain a newline)."""
     return "error: " + str(message).replace("\r", "\\r").replace("\n", "\\n")
-
-
-_interrupted = []
-
-
-def note_interrupt(signum=signal.SIGINT):
-    """Remember a SIGINT or SIGTERM (the command line's handler calls this before
-    raising KeyboardInterrupt)."""
-    _interrupted.append(signum)
-
-
-def interruption():
-    """``(what, exit status)`` of the signal that stopped the work: Ctrl-C (SIGINT) is
-    "interrupted" and 130, ``docker stop`` or Kubernetes (SIGTERM) "stopped by SIGTERM"
-    and 143, as a shell reports a process ended by either."""
-    signum = _interrupted[-1] if _interrupted else signal.SIGINT
-    if signum == signal.SIGTERM:
-        return "stopped by SIGTERM", 128 + signum
-    return "interrupted", 128 + signal.SIGINT
-
-
-def check_interrupted():
-    """Raise KeyboardInterrupt if a Ctrl-C arrived, even one whose KeyboardInterrupt a
-    library's bare ``except`` swallowed: the commit points call this."""
-    if _interrupted:
-        raise KeyboardInterrupt
-
-
-def interrupted():
-    """Whether a Ctrl-C or SIGTERM has been noted (and not cleared)."""
-    return bool(_interrupted)
-
-
-def clear_interrupt():
-    """Forget a Ctrl-C or SIGTERM that was handled (``serve`` stops on one, as it
-    should)."""
-    del _interrupted[:]
-
-
-@contextlib.contextmanager
-def signals_noted():
-    """Within: SIGINT and SIGTERM are only noted, and ``check_interrupted`` raises. For
-    loops that wait in TensorFlow's C++ code, where a KeyboardInterrupt raised by a
-    handler can be mangled (TF 2.x's pybind11: a RuntimeError instead)."""
-    def note(signum, frame):
-        note_interrupt(signum)
-
-    previous = {s: signal.signal(s, note) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

@@ -27,7 +27,8 @@ import time
 import numpy as np
 
 from tf1_mnist import images
-from tf1_mnist.errors import UserError, first_line, interrupted, signals_noted
+from tf1_mnist.errors import UserError, first_line
+from tf1_mnist.lifecycle import interrupted, signals_noted
 
 MODEL_NAME = "mnist"
 VERSION = "1"

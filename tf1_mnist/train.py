@@ -26,7 +26,8 @@ import numpy as np
 from tf1_mnist import checkpoint, data as mnist_data, files, input_data, networks, recipes, \
     session
 from tf1_mnist.compat import tf
-from tf1_mnist.errors import UserError, check_interrupted, first_line
+from tf1_mnist.errors import UserError, first_line
+from tf1_mnist.lifecycle import check_interrupted
 from tf1_mnist.progress import bar
 
 LOG_EVERY = 100
