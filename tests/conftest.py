@@ -2,6 +2,7 @@
 import gzip
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -178,3 +179,87 @@ def draw_clear_upload(driver, url):
     driver.find_element("id", "clear").click()
     driver.find_element("id", "upload").send_keys(PROJECT_IMAGE)
     assert wait_for(driver, "prediction", lambda v: v != "") == "7"
+
+
+# --- shared by the tests of bad input and of how runs end ---------------------------
+
+UNREACHABLE = ("http://127.0.0.1:9/",)
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    """A model trained for 3 iterations on small made-up IDX files."""
+    from tf1_mnist import input_data
+    from tf1_mnist.recipes import configure
+    from tf1_mnist.train import Monitor, train
+
+    root = tmp_path_factory.mktemp("small")
+    arrays = write_mnist_like(root / "data", n_train=300, n_test=50)
+    mnist = input_data.read_data_sets(str(root / "data"), one_hot=True, validation_size=50,
+                                      seed=0, checksums=checksums_of(arrays))
+    train(mnist, str(root / "model"),
+          configure(hparams={"n_iterations": 3}, seed=0), Monitor(log=lambda line: None))
+    return str(root / "model")
+
+
+def small_datasets(tmp_path, seed=0):
+    from tf1_mnist import input_data
+
+    arrays = write_mnist_like(tmp_path / "data", n_train=300, n_test=50)
+    return input_data.read_data_sets(str(tmp_path / "data"), one_hot=True, validation_size=50,
+                                     seed=seed, checksums=checksums_of(arrays))
+
+
+def run_in_process(argv, capsys):
+    """cli.main in-process; (exit code, stdout, stderr). argparse's exit is a code too."""
+    from tf1_mnist import cli
+
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line(code, err, expected_code):
+    assert "Traceback" not in err, err
+    assert code == expected_code, (code, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    errors = [line for line in lines if "error: " in line]
+    assert len(errors) == 1, err
+    if expected_code == 1:
+        assert lines == errors and lines[0].startswith("error: ")  # exactly one line
+    else:
+        assert lines[-1] == errors[0]  # argparse: usage, then the one error line
+
+
+def train_command(model_dir, mnist_dir, *extra):
+    return [sys.executable, "-m", "tf1_mnist", "train", "--seed", "0", "--model-dir", model_dir,
+            "--data-dir", mnist_dir] + list(extra)
+
+
+def _interruptible():
+    """In the child: SIGINT back to its default. A shell starting a job in the background
+    without job control ignores SIGINT for it, as nohup does, and the child inherits that
+    (the command line rightly leaves an ignored SIGINT alone): the Ctrl-C tests then saw
+    every run finish and skipped."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_interruptible(command):
+    return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, preexec_fn=_interruptible)
+
+
+def wait_for_lock(model_dir, process):
+    from tf1_mnist import checkpoint
+
+    lock = os.path.join(model_dir, checkpoint.LOCK)
+    for _ in range(600):
+        if os.path.exists(lock) and os.path.getsize(lock) > 0:
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    raise AssertionError("the first training never took the lock")

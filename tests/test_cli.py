@@ -2,11 +2,15 @@
 import json
 import os
 import re
+import time
 
 import pytest
 
-from conftest import PROJECT_IMAGE, ROOT, run_cli, write_mnist_like
+from conftest import (PROJECT_IMAGE, ROOT, assert_one_line, run_cli, run_in_process,
+                      small_datasets, write_mnist_like)
 from tf1_mnist import checkpoint, cli, data
+from tf1_mnist.recipes import configure
+from tf1_mnist.train import Monitor, train
 
 LOG_LINE = re.compile(r"^Iteration (\d+) \t\| Loss = [0-9.e+-]+ \t\| Accuracy = [0-9.]+$")
 
@@ -243,3 +247,60 @@ def test_only_the_entry_points_import_the_command_line():
             if "tf1_mnist.cli" in names:
                 importers.append(os.path.relpath(path, package))
     assert sorted(importers) == ["__main__.py", os.path.join("predict", "__main__.py")]
+
+
+# --- bad flags ------------------------------------------------------------------
+
+BAD_FLAGS = [
+    ["train", "--seed", "-1"], ["train", "--seed", "4294967296"], ["train", "--seed", "abc"],
+    ["train", "--seed", "1.5"], ["train", "--epochs", "inf"], ["train", "--epochs", "nan"],
+    ["train", "--epochs", "-1"], ["train", "--epochs", "0"], ["train", "--learning-rate", "inf"],
+    ["train", "--learning-rate", "nan"], ["train", "--learning-rate", "0"],
+    ["train", "--learning-rate", "-0.1"], ["train", "--batch-size", "0"],
+    ["train", "--batch-size", "1e6"], ["train", "--batch-size", "-5"],
+    ["train", "--dropout", "0"], ["train", "--dropout", "1.5"], ["train", "--dropout", "nan"],
+    ["train", "--n-iterations", "ten"], ["train", "--n-iterations", "0"],
+    ["train", "--n-iterations", "5", "--epochs", "1"], ["train", "--model", "bogus"],
+    ["train", "--variant", "bogus"], ["train", "--no-such-flag"],
+    ["reproduce", "--long-epochs", "nan"], ["reproduce", "--long-epochs", "inf"],
+    ["reproduce", "--long-epochs", "-1"], ["reproduce", "--seeds", "0"],
+    ["reproduce", "--seeds", "many"], ["reproduce", "--epochs", "0"],
+    ["predict"], ["no-such-command"], ["evaluate", "extra"],
+]
+
+
+def test_fuzz_bad_flags(capsys):
+    for argv in BAD_FLAGS:
+        code, _, err = run_in_process(argv, capsys)
+        assert_one_line(code, err, 2)
+    code, _, err = run_in_process(["train", "--n-iterations", "ten"], capsys)
+    assert "must be a positive integer, got 'ten'" in err
+
+
+def test_fuzz_bad_paths(tmp_path, capsys):
+    a_file = str(tmp_path / "a_file")
+    with open(a_file, "w") as f:
+        f.write("x")
+    cases = [
+        ["train", "--log-dir", a_file], ["train", "--model-dir", a_file],
+        ["train", "--log-dir", os.path.join(a_file, "sub")],
+        ["reproduce", "--out", a_file], ["reproduce", "--out", os.path.join(a_file, "sub")],
+        ["reproduce", "--variants", "bogus"], ["evaluate", "--model-dir", a_file],
+        ["reproduce", "--out", str(tmp_path)],  # holds a_file: never replaced by a report
+        ["predict", PROJECT_IMAGE, "--model-dir", str(tmp_path / "none")],
+    ]
+    for argv in cases:
+        started = time.time()
+        code, _, err = run_in_process(argv + ["--data-dir", str(tmp_path / "no-data")]
+                            if argv[0] in ("train", "reproduce") else argv, capsys)
+        assert_one_line(code, err, 1)
+        assert time.time() - started < 10  # refused before any training
+    assert not os.path.exists(str(tmp_path / "no-data"))
+
+
+def test_batch_larger_than_the_training_set_is_refused(tmp_path, capsys):
+    with pytest.raises(Exception) as info:
+        train(small_datasets(tmp_path), str(tmp_path / "m"),
+              configure(hparams={"batch_size": 1000000}), Monitor(log=lambda line: None))
+    assert "larger than the 250 training images" in str(info.value)
+    assert not os.path.exists(str(tmp_path / "m"))

@@ -10,7 +10,8 @@ import threading
 import numpy as np
 import pytest
 
-from conftest import checksums_of, idx_images, idx_labels, write_mnist_like
+from conftest import (UNREACHABLE, assert_one_line, checksums_of, idx_images, idx_labels,
+                      run_in_process, write_mnist_like)
 from tf1_mnist import data
 from tf1_mnist.errors import UserError
 
@@ -260,3 +261,78 @@ def test_own_mirror_from_the_environment(tmp_path, monkeypatch):
                                         r"a URL"):
         data.ensure_files(str(tmp_path / "b"), out=None)
     assert not os.path.exists(str(tmp_path / "b"))
+
+
+# --- bad MNIST files ----------------------------------------------------------
+
+def _idx_mutations():
+    rng = np.random.RandomState(1)
+    good_images = idx_images(rng.randint(0, 256, (60, 28, 28)))
+    good_labels = idx_labels(rng.randint(0, 10, 60))
+    mutations = [
+        ("empty", data.TRAIN_IMAGES, b""),
+        ("short header", data.TRAIN_IMAGES, good_images[:10]),
+        ("labels magic in images", data.TRAIN_IMAGES, struct.pack(">I", 2049) + good_images[4:]),
+        ("images magic in labels", data.TRAIN_LABELS, struct.pack(">I", 2051) + good_labels[4:]),
+        ("truncated images", data.TRAIN_IMAGES, good_images[:-1]),
+        ("padded images", data.TRAIN_IMAGES, good_images + b"\0"),
+        ("truncated labels", data.TRAIN_LABELS, good_labels[:-3]),
+        ("32x32 images", data.TRAIN_IMAGES, struct.pack(">IIII", 2051, 1, 32, 32) + bytes(1024)),
+        ("label 10", data.TRAIN_LABELS, idx_labels([10] * 60)),
+        ("label 255", data.TRAIN_LABELS, idx_labels([255] * 60)),
+        ("corrupt gzip", data.TRAIN_IMAGES + ".gz", b"\x1f\x8b" + rng.bytes(100)),
+        ("truncated gzip", data.TRAIN_IMAGES + ".gz", gzip.compress(good_images)[:50]),
+        ("count says more", data.TRAIN_IMAGES,
+         struct.pack(">IIII", 2051, 61, 28, 28) + good_images[16:]),
+        ("random bytes", data.TEST_IMAGES, rng.bytes(5000)),
+        ("random labels file", data.TEST_LABELS, rng.bytes(70)),
+        ("not MNIST (checksum)", data.TRAIN_IMAGES, good_images),
+    ]
+    for i in range(6):
+        blob = bytearray(good_images)
+        blob[int(rng.randint(0, 16))] ^= 0xff  # a damaged header byte
+        mutations.append(("header bit flip {}".format(i), data.TRAIN_IMAGES, bytes(blob)))
+    return mutations
+
+
+def test_fuzz_bad_mnist_files(tmp_path, capsys, monkeypatch, mnist_dir):
+    monkeypatch.setattr(data, "MIRRORS", UNREACHABLE)
+    mutations = _idx_mutations()
+    assert len(mutations) >= 20
+    for number, (why, name, payload) in enumerate(mutations):
+        directory = tmp_path / str(number)
+        directory.mkdir()
+        for original in data.FILES:  # the real files, then one replaced
+            os.symlink(data.find_file(mnist_dir, original),
+                       str(directory / os.path.basename(data.find_file(mnist_dir, original))))
+        for existing in (name.replace(".gz", ""), name.replace(".gz", "") + ".gz"):
+            if os.path.lexists(str(directory / existing)):
+                os.remove(str(directory / existing))
+        with open(str(directory / name), "wb") as f:
+            f.write(payload)
+        code, _, err = run_in_process(["download", "--data-dir", str(directory)], capsys)
+        assert_one_line(code, err, 1)
+        assert os.path.basename(name.replace(".gz", "")) in err, why
+
+
+# --- data directories -------------------------------------------------------
+
+def test_failed_download_leaves_no_empty_tree(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(data, "MIRRORS", UNREACHABLE)
+    target = tmp_path / "a" / "b" / "MNIST_data"
+    code, _, err = run_in_process(["download", "--data-dir", str(target)], capsys)
+    assert_one_line(code, err, 1)
+    assert "could not download" in err and not os.path.exists(str(tmp_path / "a"))
+
+
+def test_unwritable_data_dir_is_one_line(tmp_path, capsys, monkeypatch):
+    """A read-only directory that lacks a file (simulated: the tests run as root)."""
+    import tempfile
+    monkeypatch.setattr(data, "MIRRORS", UNREACHABLE)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    code, _, err = run_in_process(["download", "--data-dir", str(tmp_path)], capsys)
+    assert_one_line(code, err, 1)
+    assert "cannot write into" in err and "Permission denied" in err
