@@ -263,3 +263,40 @@ def wait_for_lock(model_dir, process):
         assert process.poll() is None, process.communicate()
         time.sleep(0.05)
     raise AssertionError("the first training never took the lock")
+
+
+# --- tf1-mnist run on scripts and notebooks ------------------------------------------
+
+def work_folder(tmp_path, source, *names):
+    """A fresh folder ``tmp_path``/work holding the named files from folder ``source``."""
+    folder = tmp_path / "work"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(os.path.join(source, name), str(folder))
+    return str(folder)
+
+
+def run_env(data_dir=None):
+    """The environment of a command run in a test: this checkout's package first, and
+    $TF1_MNIST_DATA_DIR only when ``data_dir`` is given."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    env.pop(data.DATA_DIR_ENV, None)
+    if data_dir:
+        env[data.DATA_DIR_ENV] = data_dir
+    return env
+
+
+def run_in(folder, args, data_dir=None, python=sys.executable,
+           command=("-m", "tf1_mnist", "run")):
+    """``python -m tf1_mnist run ARGS`` (or ``command``) in ``folder``: (status, out, err)."""
+    process = subprocess.Popen([python] + list(command) + list(args), cwd=folder,
+                               env=run_env(data_dir), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True)
+    out, err = process.communicate(timeout=600)
+    return process.returncode, out, err
+
+
+def ours(err):
+    """tf1-mnist's lines on stderr (TensorFlow's own warnings aside)."""
+    return [line for line in err.splitlines()
+            if line.startswith(("tf1-mnist", "error:", "Traceback"))]

@@ -18,8 +18,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
-from tf1_mnist import data
+from conftest import ROOT, ours, run_env, run_in, work_folder
 from tf1_mnist.errors import UserError
 from tf1_mnist.legacy import notebook
 
@@ -29,33 +28,11 @@ OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI: the other stack's python
 
 
 def _folder(tmp_path, *names):
-    folder = tmp_path / "work"
-    folder.mkdir(exist_ok=True)
-    for name in names:
-        shutil.copy(os.path.join(NOTEBOOKS, name), str(folder))
-    return str(folder)
-
-
-def _env(data_dir=None):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    env.pop(data.DATA_DIR_ENV, None)
-    if data_dir:
-        env[data.DATA_DIR_ENV] = data_dir
-    return env
+    return work_folder(tmp_path, NOTEBOOKS, *names)
 
 
 def _run(folder, args, data_dir=None, python=sys.executable):
-    process = subprocess.Popen([python, "-m", "tf1_mnist", "run"] + list(args), cwd=folder,
-                               env=_env(data_dir), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, universal_newlines=True)
-    out, err = process.communicate(timeout=600)
-    return process.returncode, out, err
-
-
-def _ours(err):
-    """This layer's lines on stderr (TensorFlow's own warnings aside)."""
-    return [line for line in err.splitlines()
-            if line.startswith(("tf1-mnist", "error:", "Traceback"))]
+    return run_in(folder, args, data_dir, python)
 
 
 def _with_load_ext(folder, name):
@@ -78,7 +55,7 @@ def _nbconvert(folder, name, data_dir=None, load_ext=True):
     process = subprocess.Popen(
         [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute",
          "--ExecutePreprocessor.kernel_name=python3", "--output", out, path],
-        cwd=folder, env=_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=folder, env=run_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         universal_newlines=True)
     _, err = process.communicate(timeout=600)
     executed = None
@@ -164,7 +141,7 @@ def test_a_refused_api_stops_the_notebook_before_any_cell_runs(tmp_path):
     folder = _folder(tmp_path, "refused.ipynb")
     code, out, err = _run(folder, ["refused.ipynb", "--out", "done.ipynb"])
     assert code == 1 and out == ""  # the first cell's print never ran
-    assert _ours(err) == [
+    assert ours(err) == [
         "error: refused.ipynb: cell 3, line 3 uses tf.contrib.factorization, which "
         "TensorFlow 2 removed and nothing carries today; run it on the legacy stack (the "
         "Docker image, or Python 3.6 + tensorflow 1.15.5)"]
@@ -176,7 +153,7 @@ def test_a_failing_cell_is_named_in_one_line_and_its_traceback_kept(tmp_path):
     code, out, err = _run(folder, ["fails.ipynb", "--out", "done.ipynb"])
     assert code == 1
     assert out == "first cell ran\n"
-    assert _ours(err) == [
+    assert ours(err) == [
         "error: fails.ipynb: cell 2 (import tensorflow as tf) failed: InvalidArgumentError: "
         "You must feed a value for placeholder tensor 'Placeholder' with dtype float and "
         "shape [?,2]"]
@@ -195,7 +172,7 @@ def test_a_python2_notebook_runs_until_its_first_python2_cell(tmp_path):
     code, out, err = _run(folder, ["python2.ipynb"])
     assert code == 1
     assert out == "a cell Python 3 also reads\n"
-    note, error = _ours(err)
+    note, error = ours(err)
     assert note == ("tf1-mnist run: python2.ipynb names the python2 kernel; it runs in "
                     "tf1-mnist's own Python {}.{} kernel".format(*sys.version_info[:2]))
     assert error.startswith("error: python2.ipynb: cell 2 (print \"a Python 2 cell\") failed: "
@@ -246,7 +223,7 @@ def test_each_family_runs_unchanged_through_run(tmp_path, mnist_dir, name, patte
     assert code == 0, err
     found = re.search(pattern, out)
     assert found and float(found.group(1)) >= at_least, out
-    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST_data{} lacks the "
+    assert ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST_data{} lacks the "
                           "files)".format(mnist_dir, "/" if name == "raw_ops.ipynb" else "")]
     assert not os.path.exists(os.path.join(folder, "MNIST_data"))  # nothing downloaded
     with open(os.path.join(folder, "done.ipynb")) as f:

@@ -23,7 +23,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT, TUTORIAL_IMAGE
+from conftest import ROOT, ours, run_in, work_folder
 from tf1_mnist import data, input_data, legacy
 from tf1_mnist.legacy import scan
 from tf1_mnist.compat import TF_VERSION
@@ -33,30 +33,12 @@ TF1 = TF_VERSION.startswith("1.")
 
 
 def _folder(tmp_path, *names):
-    """A fresh folder holding the named scripts (and the tutorial's image)."""
-    folder = tmp_path / "work"
-    folder.mkdir(exist_ok=True)
-    for name in names:
-        shutil.copy(os.path.join(SCRIPTS, name), str(folder))
-    return str(folder)
+    """A fresh folder holding the named scripts."""
+    return work_folder(tmp_path, SCRIPTS, *names)
 
 
 def _run(folder, args, data_dir=None, command=("-m", "tf1_mnist", "run")):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    env.pop(data.DATA_DIR_ENV, None)
-    if data_dir:
-        env[data.DATA_DIR_ENV] = data_dir
-    process = subprocess.Popen([sys.executable] + list(command) + list(args), cwd=folder,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               universal_newlines=True)
-    out, err = process.communicate(timeout=600)
-    return process.returncode, out, err
-
-
-def _ours(err):
-    """This layer's lines on stderr (TensorFlow's own warnings aside)."""
-    return [line for line in err.splitlines()
-            if line.startswith(("tf1-mnist run:", "error:", "Traceback"))]
+    return run_in(folder, args, data_dir, command=command)
 
 
 @pytest.mark.slow
@@ -65,7 +47,7 @@ def test_the_tutorials_main_py(tmp_path, mnist_dir, tutorial_image):
     shutil.copy(tutorial_image, folder)
     code, out, err = _run(folder, ["main.py"], data_dir=mnist_dir)
     assert code == 0, err
-    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST_data/ lacks the "
+    assert ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST_data/ lacks the "
                           "files)".format(mnist_dir)]
     iterations = re.findall(r"^Iteration (\d+) \t\| Loss = \S+ \t\| Accuracy = \S+$", out, re.M)
     assert iterations == [str(i) for i in range(0, 1000, 100)]
@@ -86,7 +68,7 @@ def test_argparse_flags_and_tf_app_run(tmp_path, mnist_dir):
     assert float(re.search(r"softmax accuracy (\S+)", out).group(1)) > 0.85
     assert "argv ['--data_dir', '{}', '--steps', '300', 'extra'] name __main__".format(
         mnist_dir) in out
-    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified)".format(mnist_dir)]
+    assert ours(err) == ["tf1-mnist run: MNIST from {} (verified)".format(mnist_dir)]
 
 
 @pytest.mark.slow
@@ -173,7 +155,7 @@ def test_tf_layers_cnn(tmp_path, mnist_dir):
     assert float(re.search(r"^layers accuracy (\S+)$", out, re.M).group(1)) > 0.5
     assert "argv ['--data_dir', '{}', '--steps', '100', '--test_size', '2000'] name " \
         "__main__".format(mnist_dir) in out
-    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified)".format(mnist_dir)]
+    assert ours(err) == ["tf1-mnist run: MNIST from {} (verified)".format(mnist_dir)]
 
 
 @pytest.mark.slow
@@ -205,7 +187,7 @@ def test_contrib_layers_app_flags_jit_scope_and_timeline(tmp_path, mnist_dir):
     assert "timeline written to step.json" in err  # tf.logging at INFO
     with open(trace) as f:
         assert json.load(f)["traceEvents"]
-    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; {} lacks the files)"
+    assert ours(err) == ["tf1-mnist run: MNIST from {} (verified; {} lacks the files)"
                           .format(mnist_dir, missing)]
     assert not os.path.exists(missing)
 
@@ -224,12 +206,8 @@ def test_slim_batch_norm_and_dropout_with_a_placeholder_is_training_train(tmp_pa
 
 
 def _eager_run(folder, mnist_dir, python=sys.executable):
-    env = dict(os.environ, PYTHONPATH=ROOT, **{data.DATA_DIR_ENV: mnist_dir})
-    process = subprocess.Popen([python, "-m", "tf1_mnist", "run", "eager_mnist.py", "200",
-                                "ck"], cwd=folder, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, universal_newlines=True)
-    out, err = process.communicate(timeout=600)
-    assert process.returncode == 0, err
+    code, out, err = run_in(folder, ["eager_mnist.py", "200", "ck"], mnist_dir, python)
+    assert code == 0, err
     return out
 
 
@@ -303,7 +281,7 @@ def test_contrib_rnn_cells_and_load_dataset(tmp_path, mnist_dir):
     assert code == 0, err
     assert float(re.search(r"^rnn accuracy (\S+)$", out, re.M).group(1)) > 0.3
     assert "labels are u" in out  # load_dataset's labels: integers, as TF 1.15 gave
-    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST-data lacks the "
+    assert ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST-data lacks the "
                           "files)".format(mnist_dir)]
     assert not os.path.exists(os.path.join(folder, "MNIST-data"))
 
@@ -339,7 +317,7 @@ def test_canned_estimators_and_datasets_dict(tmp_path, mnist_dir):
     assert float(re.search(r"^dnn accuracy (\S+) ", out, re.M).group(1)) > 0.6
     assert "prediction keys ['all_class_ids', 'all_classes', 'class_ids', 'classes', " \
         "'logits', 'probabilities']" in out
-    assert _ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST-data lacks the "
+    assert ours(err) == ["tf1-mnist run: MNIST from {} (verified; MNIST-data lacks the "
                           "files)".format(mnist_dir)]
 
 
