@@ -36,19 +36,25 @@ EXAMPLES = "tensorflow.examples.tutorials.mnist"
 LEGACY_STACK = "run it on the legacy stack (the Docker image, or Python 3.6 + tensorflow 1.15.5)"
 
 
-def read_script(path):
-    """The script's source, compiled; UserError for a missing, unreadable, non-Python
-    or syntactically broken script."""
+def read_file(path, noun, wanted):
+    """The bytes of the user's file ``path`` (a ``noun``: script, notebook); UserError,
+    naming ``wanted``, for a missing, unreadable or non-file path."""
     if not os.path.exists(path):
-        raise UserError("{}: no such script; check the path".format(path))
+        raise UserError("{}: no such {}; check the path".format(path, noun))
     if not os.path.isfile(path):
-        raise UserError("{}: is not a file; give a Python script".format(path))
+        raise UserError("{}: is not a file; give {}".format(path, wanted))
     try:
         with open(path, "rb") as f:
-            source = f.read()
+            return f.read()
     except OSError as exc:
         raise UserError("{}: cannot read it ({}); check its permissions".format(
             path, exc.strerror or exc))
+
+
+def read_script(path):
+    """The script's source, compiled; UserError for a missing, unreadable, non-Python
+    or syntactically broken script."""
+    source = read_file(path, "script", "a Python script")
     if b"\x00" in source:
         raise UserError("{}: is not a Python script (binary data); give the .py file"
                         .format(path))

@@ -148,16 +148,10 @@ def read(path):
     non-JSON, non-notebook or empty file."""
     import nbformat
 
-    if not os.path.exists(path):
-        raise UserError("{}: no such notebook; check the path".format(path))
-    if not os.path.isfile(path):
-        raise UserError("{}: is not a file; give a .ipynb notebook".format(path))
+    from tf1_mnist.legacy import read_file
+
     try:
-        with open(path, "rb") as f:
-            text = f.read().decode("utf-8")
-    except OSError as exc:
-        raise UserError("{}: cannot read it ({}); check its permissions".format(
-            path, exc.strerror or exc))
+        text = read_file(path, "notebook", "a .ipynb notebook").decode("utf-8")
     except UnicodeDecodeError:
         raise UserError("{}: is not a notebook (not UTF-8 text); give a .ipynb file"
                         .format(path))
