@@ -142,6 +142,7 @@ def _install_tf2(tf, read_data_sets, data_set, eager=False):
     tf.python = sys.modules["tensorflow.python"]  # as TF 1.15's tf.python
     tf.estimator, inputs = estimator.module()
     sys.modules[tf.estimator.__name__], sys.modules[inputs.__name__] = tf.estimator, inputs
+    sys.modules[tf.estimator.export.__name__] = tf.estimator.export
     numpy1.restore(numpy)
 
 

@@ -32,8 +32,7 @@ import types
 
 import numpy as np
 
-UNCARRIED_METHODS = ("export_savedmodel", "export_saved_model",
-                     "experimental_export_all_saved_models")
+UNCARRIED_METHODS = ("experimental_export_all_saved_models",)
 UNCARRIED_ARGUMENTS = ("warm_start_from", "label_vocabulary", "weight_column")
 
 
@@ -297,6 +296,48 @@ class Estimator(object):
     def latest_checkpoint(self):
         return _tf().train.latest_checkpoint(self.model_dir)
 
+    def export_saved_model(self, export_dir_base, serving_input_receiver_fn,
+                           assets_extra=None, as_text=False, checkpoint_path=None):
+        """A SavedModel of the PREDICT graph fed by ``serving_input_receiver_fn``, with
+        the latest (or the given) checkpoint's variables, in a new timestamped folder of
+        ``export_dir_base``; returns its path, as bytes (as TF 1.15 did). Its signatures:
+        the model_fn's ``export_outputs``, else one PredictOutput of its predictions."""
+        tf = _tf()
+        if assets_extra:
+            raise ValueError("assets_extra is not carried by tf1-mnist run on TensorFlow 2 "
+                             "(docs/run.md); export without it")
+        checkpoint = checkpoint_path or self.latest_checkpoint()
+        if checkpoint is None:
+            raise ValueError("Couldn't find trained model at {}.".format(self.model_dir))
+        with self._graph().as_default():
+            tf.train.get_or_create_global_step()
+            receiver = serving_input_receiver_fn()
+            spec = _call_with_known(self._model_fn, {
+                "features": receiver.features, "labels": None, "mode": ModeKeys.PREDICT,
+                "params": self._params, "config": self._config})
+            signatures = _signature_defs(receiver, spec)
+            export_dir = _timestamped(export_dir_base)
+            temporary = os.path.join(export_dir_base, "temp-" + os.path.basename(export_dir))
+            with tf.Session(config=self._config.session_config) as session:
+                saver = (spec.scaffold and spec.scaffold.saver) or tf.train.Saver(sharded=True)
+                saver.restore(session, checkpoint)
+                builder = tf.saved_model.builder.SavedModelBuilder(temporary)
+                builder.add_meta_graph_and_variables(
+                    session, [tf.saved_model.tag_constants.SERVING],
+                    signature_def_map=signatures, saver=saver, strip_default_attrs=True,
+                    main_op=tf.train.Scaffold.default_local_init_op())
+                builder.save(as_text)
+            os.rename(temporary, export_dir)
+        return export_dir.encode("utf-8")
+
+    def export_savedmodel(self, export_dir_base, serving_input_receiver_fn,
+                          assets_extra=None, as_text=False, checkpoint_path=None,
+                          strip_default_attrs=False):
+        """TF 1.15's older name of ``export_saved_model`` (default attributes are always
+        stripped, as TF Serving wants)."""
+        return self.export_saved_model(export_dir_base, serving_input_receiver_fn,
+                                       assets_extra, as_text, checkpoint_path)
+
     def get_variable_names(self):
         return [name for name, _ in _tf().train.list_variables(self.model_dir)]
 
@@ -319,6 +360,143 @@ class Estimator(object):
         writer = tf.summary.FileWriterCache.get(folder)
         writer.add_summary(summary, int(result["global_step"]))
         writer.flush()
+
+
+def _timestamped(export_dir_base):
+    """``export_dir_base``/<seconds since 1970>, a name not taken yet (TF 1.15's layout,
+    which TF Serving reads as versions)."""
+    for _ in range(10):
+        path = os.path.join(export_dir_base, str(int(time.time())))
+        if not os.path.exists(path):
+            return path
+        time.sleep(1)  # one export a second, as TF 1.15
+    raise RuntimeError("Failed to obtain a unique export directory name after 10 attempts.")
+
+
+def _signature_defs(receiver, spec):
+    """{key: SignatureDef} of ``spec``'s export outputs for ``receiver``'s tensors: a
+    single output is also ``serving_default``; an output whose signature the receiver
+    cannot feed (a classification of non-string input) is left out, as TF 1.15 did."""
+    tf = _tf()
+    outputs = spec.export_outputs
+    if outputs is None:
+        outputs = {DEFAULT_SIGNATURE: PredictOutput(spec.predictions)}
+    outputs = dict(outputs)
+    if len(outputs) == 1 and DEFAULT_SIGNATURE not in outputs:
+        outputs[DEFAULT_SIGNATURE] = next(iter(outputs.values()))
+    if DEFAULT_SIGNATURE not in outputs:
+        raise ValueError("Multiple export_outputs were provided, but none of them is "
+                         "specified as the default. Do this by naming one of them with "
+                         "signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY.")
+    signatures = {}
+    for key, output in outputs.items():
+        if not isinstance(output, _ExportOutput):
+            raise TypeError("Values in export_outputs must be ExportOutput objects. Given: "
+                            "{}".format(outputs))
+        try:
+            signatures[key] = output.as_signature_def(receiver.receiver_tensors)
+        except ValueError as exc:
+            tf.logging.warn("Export includes no {} signature: {}".format(key, exc))
+    if not signatures:
+        raise ValueError("Export failed: no valid signatures")
+    return signatures
+
+
+DEFAULT_SIGNATURE = "serving_default"
+
+
+class _ExportOutput(object):
+    """What a model_fn's ``export_outputs`` map to: one serving signature each."""
+
+
+def _one_tensor(outputs, what):
+    return outputs if isinstance(outputs, dict) else {what: outputs}
+
+
+class PredictOutput(_ExportOutput):
+    """Any named tensors (``outputs``), fed by the receiver's tensors: TF Serving's
+    predict signature."""
+
+    def __init__(self, outputs):
+        self.outputs = _one_tensor(outputs, "output")
+
+    def as_signature_def(self, receiver_tensors):
+        return _tf().saved_model.signature_def_utils.predict_signature_def(
+            receiver_tensors, self.outputs)
+
+
+def _examples(receiver_tensors, what):
+    values = list(receiver_tensors.values())
+    if len(values) != 1 or values[0].dtype != _tf().string:
+        raise ValueError("{} input must be a single string Tensor; got {}".format(
+            what, receiver_tensors))
+    return values[0]
+
+
+class ClassificationOutput(_ExportOutput):
+    """``scores`` and/or ``classes`` of serialized tf.Examples: the classify signature."""
+
+    def __init__(self, scores=None, classes=None):
+        if scores is None and classes is None:
+            raise ValueError("At least one of scores and classes must be set.")
+        self.scores, self.classes = scores, classes
+
+    def as_signature_def(self, receiver_tensors):
+        return _tf().saved_model.signature_def_utils.classification_signature_def(
+            _examples(receiver_tensors, "Classification"), self.classes, self.scores)
+
+
+class RegressionOutput(_ExportOutput):
+    """``value`` of serialized tf.Examples: the regress signature."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def as_signature_def(self, receiver_tensors):
+        return _tf().saved_model.signature_def_utils.regression_signature_def(
+            _examples(receiver_tensors, "Regression"), self.value)
+
+
+class ServingInputReceiver(collections.namedtuple(
+        "ServingInputReceiver", ["features", "receiver_tensors",
+                                 "receiver_tensors_alternatives"])):
+    """What a serving_input_receiver_fn returns: the model's ``features`` and the
+    tensors a client feeds (single tensors wrapped as {'feature': t} and {'input': t})."""
+
+    def __new__(cls, features, receiver_tensors, receiver_tensors_alternatives=None):
+        if features is None or receiver_tensors is None:
+            raise ValueError("features and receiver_tensors must be defined.")
+        if receiver_tensors_alternatives:
+            raise ValueError("receiver_tensors_alternatives is not carried by tf1-mnist run "
+                             "on TensorFlow 2 (docs/run.md)")
+        return super(ServingInputReceiver, cls).__new__(
+            cls, _one_tensor(features, "feature"), _one_tensor(receiver_tensors, "input"),
+            None)
+
+
+def build_raw_serving_input_receiver_fn(features, default_batch_size=None):
+    """A receiver fn that feeds each of ``features`` (a dict of tensors) directly, through
+    a placeholder of its dtype and shape (any batch size, or ``default_batch_size``)."""
+    def serving_input_receiver_fn():
+        tf = _tf()
+        placeholders = {
+            name: tf.placeholder(t.dtype, [default_batch_size] + t.shape.as_list()[1:],
+                                 name=t.op.name)
+            for name, t in features.items()}
+        return ServingInputReceiver(placeholders, placeholders)
+    return serving_input_receiver_fn
+
+
+def build_parsing_serving_input_receiver_fn(feature_spec, default_batch_size=None):
+    """A receiver fn that takes serialized tf.Examples (``examples``) and parses them
+    with ``feature_spec``."""
+    def serving_input_receiver_fn():
+        tf = _tf()
+        serialized = tf.placeholder(tf.string, [default_batch_size],
+                                    name="input_example_tensor")
+        return ServingInputReceiver(tf.parse_example(serialized, feature_spec),
+                                    {"examples": serialized})
+    return serving_input_receiver_fn
 
 
 def _stop_after(steps):
@@ -562,11 +740,17 @@ def module():
     estimator = types.ModuleType("tensorflow.estimator")
     inputs = types.ModuleType("tensorflow.estimator.inputs")
     inputs.numpy_input_fn = numpy_input_fn
+    export = types.ModuleType("tensorflow.estimator.export")
+    export.__dict__.update(
+        ServingInputReceiver=ServingInputReceiver, PredictOutput=PredictOutput,
+        ClassificationOutput=ClassificationOutput, RegressionOutput=RegressionOutput,
+        build_raw_serving_input_receiver_fn=build_raw_serving_input_receiver_fn,
+        build_parsing_serving_input_receiver_fn=build_parsing_serving_input_receiver_fn)
     estimator.__dict__.update(
         Estimator=Estimator, EstimatorSpec=EstimatorSpec, ModeKeys=ModeKeys,
         RunConfig=RunConfig, TrainSpec=TrainSpec, EvalSpec=EvalSpec,
         train_and_evaluate=train_and_evaluate, LinearClassifier=LinearClassifier,
-        DNNClassifier=DNNClassifier, inputs=inputs, __doc__=__doc__)
+        DNNClassifier=DNNClassifier, inputs=inputs, export=export, __doc__=__doc__)
 
     def __getattr__(name):  # the session hooks TF 1.15 also showed here
         if name in _HOOKS:
