@@ -284,8 +284,8 @@ def test_seq2seq_sequence_loss_is_tf_1_15s_for_every_reduction(tmp_path):
     if not TF1:
         with open(os.path.join(folder, "decoder.py"), "w") as f:
             f.write("import tensorflow as tf\nseq2seq = tf.contrib.seq2seq\n"
-                    "loss = tf.contrib.seq2seq.sequence_loss\n"
-                    "helper = tf.contrib.seq2seq.TrainingHelper(x, lengths)\n")
+                    "loss, x = tf.contrib.seq2seq.sequence_loss, tf.zeros([2, 3, 4])\n"
+                    "helper = tf.contrib.seq2seq.TrainingHelper(x, [3, 3])\n")
         code, out, err = _run(folder, ["decoder.py"])
         assert (code, out) == (1, "")
         assert err == ("error: decoder.py:4 uses tf.contrib.seq2seq.TrainingHelper, which "
@@ -396,17 +396,38 @@ REFUSED = [
 
 
 @pytest.mark.skipif(TF1, reason="TensorFlow 1.15 runs all of tf.contrib itself")
-def test_what_tensorflow_2_cannot_carry_is_refused_before_the_script_runs(tmp_path):
-    # One script end to end: nothing of it runs, one line, exit 1.
+@pytest.mark.skipif(TF1, reason="TensorFlow 1.15 runs all of tf.contrib itself")
+def test_what_tensorflow_2_cannot_carry_is_refused_when_used_not_when_named(tmp_path):
+    # Used: the script runs up to that line, which is refused in one line, exit 1.
     with open(str(tmp_path / "s.py"), "w") as f:
         f.write("print('started')\n" + REFUSED[0][0])
     code, out, err = _run(str(tmp_path), ["s.py"])
-    assert code == 1 and out == ""
+    assert code == 1 and out == "started\n"
     assert err == "error: s.py:4 uses tf.contrib.rnn.LayerNormBasicLSTMCell, which " \
         "TensorFlow 2 removed and nothing carries today; run it on the legacy stack (the " \
         "Docker image, or Python 3.6 + tensorflow 1.15.5)\n"
-    # Every case's line, from the same check in one process (each would cost a
-    # TensorFlow import of its own).
+    # Named, imported, kept, but never reached (a PREDICT-only branch, a function never
+    # called): the script runs to its end.
+    with open(str(tmp_path / "named.py"), "w") as f:
+        f.write("import tensorflow as tf\nfrom tensorflow.contrib import tensor_forest\n"
+                "import tensorflow.contrib.tensorrt as trt\nforest = tensor_forest\n"
+                "def export(est):\n    est.experimental_export_all_saved_models('o', {})\n"
+                "    return tf.contrib.factorization.KMeans(1, 2)\n"
+                "est = tf.estimator.Estimator(lambda features, labels, mode: None)\n"
+                "print('ran to the end')\n")
+    code, out, err = _run(str(tmp_path), ["named.py"])
+    assert (code, out) == (0, "ran to the end\n"), err
+    assert ours(err) == []
+    # Reached through an alias, a call, a method: the line of the use is named.
+    with open(str(tmp_path / "named.py"), "a") as f:
+        f.write("export(est)\n")
+    code, out, err = _run(str(tmp_path), ["named.py"])
+    assert code == 1 and err == (
+        "error: named.py:6 calls Estimator.experimental_export_all_saved_models, which "
+        "tf1-mnist run does not carry on TensorFlow 2 (docs/run.md); run it on the legacy "
+        "stack (the Docker image, or Python 3.6 + tensorflow 1.15.5)\n")
+    # Every case's line as notebooks get it, before any cell runs: the same check in
+    # one process (each would cost a TensorFlow import of its own).
     check = ("import json, sys\nfrom tf1_mnist import legacy\n"
              "from tf1_mnist.legacy import scan\nlegacy.prefer_keras2()\n"
              "legacy.install('.')\nprint(json.dumps([legacy.refusal('s.py', text, "

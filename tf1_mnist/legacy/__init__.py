@@ -163,11 +163,13 @@ INSTALL_EXTRAS = "pip install --no-deps " + " ".join(RUN_LIBRARIES)
 IMPORTED_BY_PATH = ("python", "core", "examples")
 
 
-def refusal(script, source, uses, place=None):
+def refusal(script, source, uses, place=None, at_call_time=False):
     """The one line saying why the script (its text or tree) cannot run on TensorFlow 2,
     or None. Called after ``install``: each use is looked up in the TensorFlow the script
     will see. ``place(line)`` names where a line is (default ``script:line``; a
-    notebook's says which cell)."""
+    notebook's says which cell). ``at_call_time`` (a script): only a missing library is
+    refused now; an API with no home gets a stand-in (``Uncarried``) that refuses when
+    the script uses it, so a name the script never reaches costs nothing."""
     from tf1_mnist.legacy import estimator
 
     if place is None:
@@ -190,17 +192,59 @@ def refusal(script, source, uses, place=None):
             what = "which TensorFlow 2 removed and nothing carries today" \
                 if parts[0] == "contrib" else \
                 "which TensorFlow 2 removed and tf1-mnist run does not carry (docs/run.md)"
-            return "{} uses {}, {}; {}".format(place(line), api, what, LEGACY_STACK)
-    if any(name.startswith("tf.estimator") for _, name in uses):
+            if not at_call_time:
+                return "{} uses {}, {}; {}".format(place(line), api, what, LEGACY_STACK)
+            _stand_in(tf, parts[:missing + 1], Uncarried(
+                api, "uses {}, {}".format(api, what), script, line))
+    if at_call_time:
+        estimator.refuse_when_called(lambda what: refused(script, 1, what))
+    elif any(name.startswith("tf.estimator") for _, name in uses):
         for line, method in scan.attribute_uses(source, estimator.UNCARRIED_METHODS):
-            return ("{} calls Estimator.{}, which tf1-mnist run does not carry on "
-                    "TensorFlow 2 (docs/run.md); {}".format(place(line), method,
-                                                           LEGACY_STACK))
+            return "{} {}; {}".format(place(line), estimator.uncarried_method(method),
+                                      LEGACY_STACK)
         for line, argument in scan.keyword_uses(source, estimator.UNCARRIED_ARGUMENTS):
-            return ("{} gives an estimator {}=, which tf1-mnist run does not carry on "
-                    "TensorFlow 2 (docs/run.md); {}".format(place(line), argument,
-                                                           LEGACY_STACK))
+            return "{} {}; {}".format(place(line), estimator.uncarried_argument(argument),
+                                      LEGACY_STACK)
     return None
+
+
+class Uncarried(types.ModuleType):
+    """Stands where TF 1.15 had an API that nothing carries on TensorFlow 2: a script may
+    name it, import it or keep it; using it (an attribute, a call) is the one-line
+    UserError ``refused`` gives."""
+
+    def __init__(self, api, what, script, line):
+        super(Uncarried, self).__init__("tensorflow" + api[2:])
+        self.__dict__.update(_what=what, _script=script, _line=line)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):  # the import system's and tools' probes
+            raise AttributeError(attr)
+        raise refused(self._script, self._line, self._what)
+
+    def __call__(self, *args, **kwargs):
+        raise refused(self._script, self._line, self._what)
+
+
+def refused(script, line, what):
+    """``script:N what; run it on the legacy stack`` as a UserError, N being the line of
+    the script's frame nearest to the use (else ``line``, the first that names it)."""
+    frame, path = sys._getframe(1), os.path.abspath(script)
+    while frame is not None:
+        if os.path.abspath(frame.f_code.co_filename) == path:
+            line = frame.f_lineno
+            break
+        frame = frame.f_back
+    return UserError("{}:{} {}; {}".format(script, line, what, LEGACY_STACK))
+
+
+def _stand_in(tf, parts, stand_in):
+    """Put ``stand_in`` at ``tf.<parts>`` and at its import path ``tensorflow.<parts>``."""
+    parent = tf
+    for attr in parts[:-1]:
+        parent = getattr(parent, attr)
+    setattr(parent, parts[-1], stand_in)
+    sys.modules.setdefault("tensorflow." + ".".join(parts), stand_in)
 
 
 def _first_missing(tf, parts):
@@ -208,8 +252,8 @@ def _first_missing(tf, parts):
     classes only (what lies beyond a function or a value is the script's business)."""
     found = tf
     for i, attr in enumerate(parts):
-        if not isinstance(found, (types.ModuleType, type)):
-            return None
+        if isinstance(found, Uncarried) or not isinstance(found, (types.ModuleType, type)):
+            return None  # a stand-in refuses by itself, when used
         try:
             found = getattr(found, attr)
         except Exception:  # noqa: BLE001 (a lazy module may fail in its own way)
@@ -276,7 +320,7 @@ def run(script, args, data_dir=None):
     script_dir = os.path.dirname(os.path.abspath(script))
     install(script_dir, data_dir, uses)
     if not TF_VERSION.startswith("1."):
-        refused = refusal(script, text, uses)
+        refused = refusal(script, text, uses, at_call_time=True)
         if refused:
             raise UserError(refused)
     sys.argv = [script] + list(args)

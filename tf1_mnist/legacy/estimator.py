@@ -36,6 +36,44 @@ UNCARRIED_METHODS = ("experimental_export_all_saved_models",)
 UNCARRIED_ARGUMENTS = ("warm_start_from", "label_vocabulary", "weight_column")
 
 
+def uncarried_method(name):
+    return ("calls Estimator.{}, which tf1-mnist run does not carry on TensorFlow 2 "
+            "(docs/run.md)".format(name))
+
+
+def uncarried_argument(name):
+    return ("gives an estimator {}=, which tf1-mnist run does not carry on TensorFlow 2 "
+            "(docs/run.md)".format(name))
+
+
+def _refuse(what):
+    """The error for an uncarried method or argument that is used (``run`` sets a
+    better one, naming the script's line: ``refuse_when_called``)."""
+    return ValueError(what)
+
+
+def refuse_when_called(refuse):
+    """Under ``run``: an uncarried method or argument is refused when it is used, with
+    ``refuse(what)``'s error (one line naming the script's line), not for being named."""
+    global _refuse
+    _refuse = refuse
+    for name in UNCARRIED_METHODS:
+        setattr(Estimator, name, _uncarried(name))
+
+
+def _uncarried(name):
+    def method(self, *args, **kwargs):
+        raise _refuse(uncarried_method(name))
+    method.__name__ = name
+    return method
+
+
+def _check_arguments(**given):
+    for name in UNCARRIED_ARGUMENTS:
+        if given.get(name) is not None:
+            raise _refuse(uncarried_argument(name))
+
+
 def _tf():
     return sys.modules["tensorflow"]
 
@@ -135,6 +173,7 @@ class Estimator(object):
 
     def __init__(self, model_fn, model_dir=None, config=None, params=None,
                  warm_start_from=None):
+        _check_arguments(warm_start_from=warm_start_from)
         tf = _tf()
         if not callable(model_fn):
             raise ValueError("model_fn must be provided to Estimator.")
@@ -626,9 +665,7 @@ class _Classifier(Estimator):
                  label_vocabulary=None, weight_column=None):
         if n_classes < 2:
             raise ValueError("n_classes must be > 1 for classification: {}".format(n_classes))
-        if label_vocabulary is not None or weight_column is not None:
-            raise ValueError("label_vocabulary and weight_column are not carried by "
-                             "tf1-mnist run; use integer labels")
+        _check_arguments(label_vocabulary=label_vocabulary, weight_column=weight_column)
         self._columns = list(feature_columns)
         self._n_classes = n_classes
         self._optimizer_spec = optimizer
