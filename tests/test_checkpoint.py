@@ -124,7 +124,10 @@ def test_two_trainings_into_one_directory(tmp_path, mnist_dir):
     """The second stops at once naming the first; with --wait it waits; the model that
     remains is whole either way."""
     model_dir = str(tmp_path / "model")
-    first = start_interruptible(train_command(model_dir, mnist_dir))
+    # Long enough to still hold the lock when the second has started (about 5 s to import
+    # TensorFlow): on an idle machine 1000 iterations ended first, and the second found
+    # the directory free (CI, once).
+    first = start_interruptible(train_command(model_dir, mnist_dir, "--n-iterations", "5000"))
     wait_for_lock(model_dir, first)
     second = start_interruptible(train_command(model_dir, mnist_dir, "--n-iterations", "5"))
     out, err = second.communicate(timeout=300)
