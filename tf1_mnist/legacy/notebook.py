@@ -28,7 +28,7 @@ PYTHON_BODY_MAGICS = ("time", "timeit", "capture", "prun")  # %%magic whose body
 
 # --- In the kernel ---------------------------------------------------------------
 
-def load(shell, data_dir=None, script_dir=None):
+def load(shell, data_dir=None):
     """What ``%load_ext tf1_mnist`` does (``tf1_mnist.load_ipython_extension``): install
     the TF1 layer in this kernel, once. On TensorFlow 2 it must come before TensorFlow is
     imported (TF reads TF_USE_LEGACY_KERAS once, at import): otherwise a UserError."""
@@ -42,7 +42,7 @@ def load(shell, data_dir=None, script_dir=None):
         raise UserError("TensorFlow was imported before %load_ext tf1_mnist; restart the "
                         "kernel and make `%load_ext tf1_mnist` the first cell")
     legacy.prefer_keras2()
-    shim = legacy.install(script_dir or os.getcwd(),
+    shim = legacy.install(os.getcwd(),
                           data_dir or os.environ.get(DATA_DIR_ENV))
     _LOADED.append(shim)
     shell.ast_transformers.append(_CellCheck(shell, shim))
