@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, ours, run_in, work_folder
-from tf1_mnist import data, input_data, legacy
-from tf1_mnist.legacy import scan
+from tf1_mnist import data, legacy
+from tf1_mnist.legacy import mnist as mnist_shim, scan
 from tf1_mnist.compat import TF_VERSION
 
 SCRIPTS = os.path.join(ROOT, "tests", "scripts")
@@ -442,6 +442,61 @@ def test_what_tensorflow_2_cannot_carry_is_refused_when_used_not_when_named(tmp_
         "tensorflow 1.15.5)" for _, expected in REFUSED]
 
 
+# Every way code imports an API with no home (tf.contrib.tensor_forest), each then used
+# on its line 3: (the import, the use).
+IMPORT_FORMS = [
+    ("import tensorflow.contrib.tensor_forest.python.tensor_forest",
+     "tensorflow.contrib.tensor_forest.python.tensor_forest.ForestHParams()"),
+    ("import tensorflow.contrib.tensor_forest.python.tensor_forest as tensor_forest",
+     "tensor_forest.ForestHParams()"),
+    ("from tensorflow.contrib.tensor_forest.python import tensor_forest",
+     "tensor_forest.ForestHParams()"),
+    ("from tensorflow.contrib.tensor_forest.python.tensor_forest import ForestHParams",
+     "ForestHParams(num_classes=10)"),
+    ("from tensorflow.contrib.tensor_forest.python.ops import data_ops, model_ops",
+     "model_ops.tree_predictions_v4(None)"),
+    ("from tensorflow.contrib import tensor_forest", "tensor_forest.python"
+     ".tensor_forest.RandomForestGraphs(None)"),
+    ("import tensorflow.contrib.tensor_forest", "tensorflow.contrib.tensor_forest.client()"),
+    ("import importlib", "importlib.import_module('tensorflow.contrib.tensor_forest.python."
+     "tensor_forest').ForestHParams()"),
+    ("import tensorflow as tf", "getattr(tf.contrib, 'tensor_forest').python()"),
+    ("import tensorflow as tf", "class Forest(tf.contrib.tensor_forest.python.tensor_forest"
+     ".RandomForestGraphs):\n    pass"),
+    ("import tensorflow as tf", "[x for x in tf.contrib.tensor_forest]"),
+    ("", "__import__('tensorflow.contrib.tensor_forest.python', fromlist=['x']).x()"),
+]
+
+
+@pytest.mark.skipif(TF1, reason="TensorFlow 1.15 has tf.contrib.tensor_forest")
+def test_every_import_form_of_an_api_with_no_home_reaches_the_one_line(tmp_path):
+    """Imported in any form, at any depth, statically or by name: the program runs up
+    to the use, which is the one line naming it. All forms in one process, through one
+    driver that runs each (the stand-ins come from the layer itself, not from reading
+    the forms); and two forms as programs of their own."""
+    names = []
+    for i, (imported, used) in enumerate(IMPORT_FORMS):
+        names.append("form{}.py".format(i))
+        with open(str(tmp_path / names[-1]), "w") as f:
+            f.write("{}\nprint('imported')\n{}\n".format(imported, used))
+    with open(str(tmp_path / "driver.py"), "w") as f:
+        f.write("import runpy, sys\nfor path in sys.argv[1:]:\n    try:\n"
+                "        runpy.run_path(path)\n    except Exception as exc:\n"
+                "        print(type(exc).__name__, exc)\n")
+    code, out, err = _run(str(tmp_path), ["driver.py"] + names)
+    assert code == 0, err
+    legacy_stack = "run it on the legacy stack (the Docker image, or Python 3.6 + " \
+        "tensorflow 1.15.5)"
+    assert out.splitlines() == [line for name in names for line in (
+        "imported", "UserError {}:3 uses tf.contrib.tensor_forest, which TensorFlow 2 "
+        "removed and nothing carries today; {}".format(name, legacy_stack))]
+    for name in (names[2], names[7]):  # the issue's form, and one by name
+        code, out, err = _run(str(tmp_path), [name])
+        assert (code, out) == (1, "imported\n") and err == (
+            "error: {}:3 uses tf.contrib.tensor_forest, which TensorFlow 2 removed and "
+            "nothing carries today; {}\n".format(name, legacy_stack))
+
+
 @pytest.mark.skipif(TF1, reason="TensorFlow 1.15 has tf.layers built in")
 def test_tf_layers_without_tf_keras_says_what_to_install(tmp_path):
     with open(str(tmp_path / "s.py"), "w") as f:
@@ -557,7 +612,7 @@ def test_missing_data_is_downloaded_into_the_named_directory(tmp_path, mnist_dir
     monkeypatch.chdir(str(tmp_path))
     with serving(mnist_dir) as url:
         monkeypatch.setattr(data, "MIRRORS", (url,))
-        read_data_sets = legacy._read_data_sets_for(input_data, None)
+        read_data_sets = mnist_shim.read_data_sets_for(None)
         mnist = read_data_sets("MNIST_data/", one_hot=True)
     assert mnist.train.num_examples == 55000 and not data.missing_files("MNIST_data")
 

@@ -32,6 +32,8 @@ import types
 
 import numpy as np
 
+from tf1_mnist.legacy.policy import refused
+
 UNCARRIED_METHODS = ("experimental_export_all_saved_models",)
 UNCARRIED_ARGUMENTS = ("warm_start_from", "label_vocabulary", "weight_column")
 
@@ -46,24 +48,11 @@ def uncarried_argument(name):
             "(docs/run.md)".format(name))
 
 
-def _refuse(what):
-    """The error for an uncarried method or argument that is used (``run`` sets a
-    better one, naming the script's line: ``refuse_when_called``)."""
-    return ValueError(what)
-
-
-def refuse_when_called(refuse):
-    """Under ``run``: an uncarried method or argument is refused when it is used, with
-    ``refuse(what)``'s error (one line naming the script's line), not for being named."""
-    global _refuse
-    _refuse = refuse
-    for name in UNCARRIED_METHODS:
-        setattr(Estimator, name, _uncarried(name))
-
-
 def _uncarried(name):
+    """An uncarried Estimator method: refused (one line naming the program's line)
+    when it is called, not for being named."""
     def method(self, *args, **kwargs):
-        raise _refuse(uncarried_method(name))
+        raise refused(uncarried_method(name))
     method.__name__ = name
     return method
 
@@ -71,7 +60,7 @@ def _uncarried(name):
 def _check_arguments(**given):
     for name in UNCARRIED_ARGUMENTS:
         if given.get(name) is not None:
-            raise _refuse(uncarried_argument(name))
+            raise refused(uncarried_argument(name))
 
 
 def _tf():
@@ -170,6 +159,8 @@ def _features_and_labels(result):
 class Estimator(object):
     """TF 1.15's ``tf.estimator.Estimator``: a ``model_fn`` trained, evaluated and used
     for prediction from the checkpoints in ``model_dir``."""
+
+    experimental_export_all_saved_models = _uncarried("experimental_export_all_saved_models")
 
     def __init__(self, model_fn, model_dir=None, config=None, params=None,
                  warm_start_from=None):
@@ -773,21 +764,14 @@ _HOOKS = ("SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunVa
 
 
 def module():
-    """The ``tf.estimator`` module a TF 1.15 script sees."""
+    """The ``tf.estimator`` module a TF 1.15 script sees (``inputs`` and ``export`` are
+    rows of their own)."""
     estimator = types.ModuleType("tensorflow.estimator")
-    inputs = types.ModuleType("tensorflow.estimator.inputs")
-    inputs.numpy_input_fn = numpy_input_fn
-    export = types.ModuleType("tensorflow.estimator.export")
-    export.__dict__.update(
-        ServingInputReceiver=ServingInputReceiver, PredictOutput=PredictOutput,
-        ClassificationOutput=ClassificationOutput, RegressionOutput=RegressionOutput,
-        build_raw_serving_input_receiver_fn=build_raw_serving_input_receiver_fn,
-        build_parsing_serving_input_receiver_fn=build_parsing_serving_input_receiver_fn)
     estimator.__dict__.update(
         Estimator=Estimator, EstimatorSpec=EstimatorSpec, ModeKeys=ModeKeys,
         RunConfig=RunConfig, TrainSpec=TrainSpec, EvalSpec=EvalSpec,
         train_and_evaluate=train_and_evaluate, LinearClassifier=LinearClassifier,
-        DNNClassifier=DNNClassifier, inputs=inputs, export=export, __doc__=__doc__)
+        DNNClassifier=DNNClassifier, __doc__=__doc__)
 
     def __getattr__(name):  # the session hooks TF 1.15 also showed here
         if name in _HOOKS:
@@ -795,4 +779,22 @@ def module():
         raise AttributeError("module 'tensorflow.estimator' has no attribute {!r}".format(name))
 
     estimator.__getattr__ = __getattr__
-    return estimator, inputs
+    return estimator
+
+
+def inputs_module():
+    """``tf.estimator.inputs``."""
+    inputs = types.ModuleType("tensorflow.estimator.inputs")
+    inputs.numpy_input_fn = numpy_input_fn
+    return inputs
+
+
+def export_module():
+    """``tf.estimator.export``."""
+    export = types.ModuleType("tensorflow.estimator.export")
+    export.__dict__.update(
+        ServingInputReceiver=ServingInputReceiver, PredictOutput=PredictOutput,
+        ClassificationOutput=ClassificationOutput, RegressionOutput=RegressionOutput,
+        build_raw_serving_input_receiver_fn=build_raw_serving_input_receiver_fn,
+        build_parsing_serving_input_receiver_fn=build_parsing_serving_input_receiver_fn)
+    return export

@@ -95,3 +95,77 @@ def keyword_uses(source, names):
     ``names``."""
     return sorted({(node.value.lineno, node.arg) for node in ast.walk(_tree(source))
                    if isinstance(node, ast.keyword) and node.arg in names})
+
+
+def program_files(entry, root):
+    """The program's own Python files that ``entry`` imports, directly or through each
+    other (absolute imports of a module under ``root``, and relative imports), read
+    without running any: ``entry`` first, then in the order found."""
+    import os
+
+    entry, root = os.path.abspath(entry), os.path.abspath(root)
+    found, queue = [entry], [entry]
+    while queue:
+        path = queue.pop(0)
+        try:
+            with open(path, "rb") as f:
+                tree = ast.parse(f.read().decode("utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            continue  # Python reports it itself, when the program imports it
+        for dotted in _imported(tree, _package_of(path, root)):
+            for candidate in _module_files(dotted, root):
+                if candidate not in found:
+                    found.append(candidate)
+                    queue.append(candidate)
+    return found
+
+
+def _package_of(path, root):
+    """The dotted package of the file ``path`` below ``root`` ('' at the top)."""
+    import os
+
+    folder = os.path.relpath(os.path.dirname(path), root)
+    return "" if folder == os.curdir else folder.replace(os.sep, ".")
+
+
+def _imported(tree, package):
+    """Every dotted module name the tree imports, relative ones resolved in ``package``;
+    for ``from a import b``, both ``a`` and ``a.b`` (b may be a module)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                if node.level - 1 > len(parts):
+                    continue  # beyond the top: Python says so itself
+                parts = parts[:len(parts) - (node.level - 1)]
+                base = ".".join(parts + ([base] if base else []))
+            if base:
+                yield base
+            for alias in node.names:
+                if alias.name != "*":
+                    yield (base + "." if base else "") + alias.name
+
+
+def _module_files(dotted, root):
+    """The files under ``root`` that importing ``dotted`` runs: each package's
+    ``__init__.py`` on the way, and the module."""
+    import os
+
+    files, folder = [], root
+    for part in dotted.split("."):
+        package = os.path.join(folder, part)
+        if os.path.isfile(os.path.join(package, "__init__.py")):
+            files.append(os.path.join(package, "__init__.py"))
+            folder = package
+        elif os.path.isfile(package + ".py"):
+            files.append(package + ".py")
+            break
+        elif os.path.isdir(package):
+            folder = package  # a namespace package
+        else:
+            break
+    return files

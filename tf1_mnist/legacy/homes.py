@@ -1,0 +1,133 @@
+"""Every TF1-era name that ``tf1-mnist run`` gives a home today: one table.
+
+A row: the old dotted name (a module, or a name in one), what stands there now, and
+the library that needs beside TensorFlow 2.16+, if any. ``engine.py`` puts a row in
+place only where the running stack lacks the name, and only under ``run``; rows under
+``tensorflow`` apply on TensorFlow 2 only. docs/run.md lists every row (a test checks).
+
+The homes:
+
+* ``Ref("module:name")``: what is there today, under its new name;
+* ``Value(v)``: a plain value;
+* ``Call("module:function")``: a module that function makes (once, on first use);
+* ``View("module", ...)``: a module whose names come from those, in order;
+* ``Package(rest)``: a path that holds rows; ``rest`` says why any other name below
+  has no home (a stand-in refuses in one line when it is used);
+* ``OWN``: TensorFlow still has it, with the library the row names.
+
+Adding a home is one row here, its line in docs/run.md, and a test that uses it.
+"""
+from tf1_mnist.legacy.engine import OWN, Call, Package, Ref, Row, Value, View
+from tf1_mnist.legacy.policy import NO_HOME
+
+# requirements-run.txt's pins (a test keeps them equal), named so the hint works from any
+# folder: --no-deps, or tf-keras would pull in a second TensorFlow over tensorflow-cpu.
+RUN_LIBRARIES = ("tf-keras==2.21.0", "tf-slim==1.1.0")
+DISTRIBUTIONS = {"tf_keras": "tf-keras", "tf_slim": "tf-slim"}
+
+CONTRIB = "tensorflow.contrib."
+_CONTRIB = "tf1_mnist.legacy.contrib:"
+_MNIST = "tf1_mnist.legacy.mnist:"
+_NUMPY = "tf1_mnist.legacy.numpy1:"
+_TFP = "tensorflow.python."
+LEARN = CONTRIB + "learn."
+LONG_LEARN = LEARN + "python.learn."
+
+HOMES = (
+    # TensorFlow's own families that need a library beside TensorFlow 2.16+.
+    Row("tensorflow.layers", OWN, "tf_keras"),
+    Row("tensorflow.keras", OWN, "tf_keras"),
+    Row("tensorflow.nn.rnn_cell", OWN, "tf_keras"),
+    Row("tensorflow.python", Ref("tensorflow.python")),  # as TF 1.15's tf.python
+    Row("tensorflow.estimator", Call("tf1_mnist.legacy.estimator:module")),
+    Row("tensorflow.estimator.inputs", Call("tf1_mnist.legacy.estimator:inputs_module")),
+    Row("tensorflow.estimator.export", Call("tf1_mnist.legacy.estimator:export_module")),
+    # What tf-slim 1.1 (2020) reads of TensorFlow's internals and TF 2.21 moved: found by
+    # looking up every attribute tf-slim takes from a tensorflow.python module.
+    Row("tensorflow.python.framework.ops.Tensor", Ref(_TFP + "framework.tensor:Tensor")),
+    Row("tensorflow.python.framework.ops.IndexedSlices",
+        Ref(_TFP + "framework.indexed_slices:IndexedSlices")),
+    Row("tensorflow.python.ops.array_ops.stack", Ref(_TFP + "ops.array_ops_stack:stack")),
+    Row("tensorflow.python.ops.array_ops.unstack", Ref(_TFP + "ops.array_ops_stack:unstack")),
+    Row("tensorflow.python.ops.control_flow_ops.cond", Ref(_TFP + "ops.cond:cond")),
+    Row("tensorflow.python.ops.control_flow_ops.case", Ref(_TFP + "ops.control_flow_case:case")),
+    Row("tensorflow.python.ops.control_flow_ops.while_loop",
+        Ref(_TFP + "ops.while_loop:while_loop")),
+    Row("tensorflow.python.ops.control_flow_ops.Assert",
+        Ref(_TFP + "ops.control_flow_assert:Assert")),
+    # TF 1.15's variable_scope.variable made a VariableV1 (tf.Variable).
+    Row("tensorflow.python.ops.variable_scope.variable", Ref(_TFP + "ops.variable_v1:VariableV1")),
+    # tf.contrib: the families that have a home; any other is refused when used.
+    Row("tensorflow.contrib", Package(rest=NO_HOME)),
+    Row(CONTRIB + "layers", View("tf_slim"), "tf_slim"),
+    Row(CONTRIB + "slim", View("tf_slim"), "tf_slim"),
+    Row(CONTRIB + "framework", View("tf_slim"), "tf_slim"),
+    Row(CONTRIB + "rnn", View("tensorflow:nn.rnn_cell"), "tf_keras"),
+    Row(CONTRIB + "rnn.static_rnn", Ref("tensorflow:nn.static_rnn")),
+    Row(CONTRIB + "rnn.static_bidirectional_rnn", Ref("tensorflow:nn.static_bidirectional_rnn")),
+    Row(CONTRIB + "rnn.static_state_saving_rnn",
+        Ref("tensorflow:nn.static_state_saving_rnn")),
+    Row(CONTRIB + "keras", View("tensorflow:keras"), "tf_keras"),
+    Row(CONTRIB + "compiler.jit.experimental_jit_scope",
+        Ref("tensorflow:xla.experimental.jit_scope")),
+    Row(CONTRIB + "losses", View(_CONTRIB + "LOSSES")),
+    Row(CONTRIB + "losses.get_total_loss", Ref("tensorflow:losses.get_total_loss")),
+    Row(CONTRIB + "losses.get_losses", Ref("tensorflow:losses.get_losses")),
+    Row(CONTRIB + "losses.get_regularization_losses",
+        Ref("tensorflow:losses.get_regularization_losses")),
+    Row(CONTRIB + "losses.get_regularization_loss",
+        Ref("tensorflow:losses.get_regularization_loss")),
+    Row(CONTRIB + "losses.add_loss", Ref("tensorflow:losses.add_loss")),
+    Row(CONTRIB + "metrics", View(_CONTRIB + "METRICS")),
+    Row(CONTRIB + "seq2seq.sequence_loss", Ref(_CONTRIB + "sequence_loss")),
+    Row(CONTRIB + "eager", Call(_CONTRIB + "eager")),
+    Row(LEARN + "datasets", Call(_MNIST + "datasets_module")),
+    Row(LEARN + "datasets.mnist", Call(_MNIST + "mnist_module")),
+    Row(LONG_LEARN + "datasets", Ref(LEARN + "datasets")),
+    Row(LONG_LEARN + "datasets.mnist", Ref(LEARN + "datasets.mnist")),
+    # NumPy 1.x's names, removed in 1.24 and 2.0.
+    Row("numpy.float", Ref("builtins:float")),
+    Row("numpy.int", Ref("builtins:int")),
+    Row("numpy.bool", Ref("builtins:bool")),
+    Row("numpy.object", Ref("builtins:object")),
+    Row("numpy.complex", Ref("builtins:complex")),
+    Row("numpy.str", Ref("builtins:str")),
+    Row("numpy.long", Ref("builtins:int")),
+    Row("numpy.unicode", Ref("builtins:str")),
+    Row("numpy.float_", Ref("numpy:float64")),
+    Row("numpy.complex_", Ref("numpy:complex128")),
+    Row("numpy.cfloat", Ref("numpy:complex128")),
+    Row("numpy.singlecomplex", Ref("numpy:complex64")),
+    Row("numpy.string_", Ref("numpy:bytes_")),
+    Row("numpy.unicode_", Ref("numpy:str_")),
+    Row("numpy.longfloat", Ref("numpy:longdouble")),
+    Row("numpy.longcomplex", Ref("numpy:clongdouble")),
+    Row("numpy.clongfloat", Ref("numpy:clongdouble")),
+    Row("numpy.Inf", Value(float("inf"))),
+    Row("numpy.Infinity", Value(float("inf"))),
+    Row("numpy.infty", Value(float("inf"))),
+    Row("numpy.PINF", Value(float("inf"))),
+    Row("numpy.NINF", Value(float("-inf"))),
+    Row("numpy.NaN", Value(float("nan"))),
+    Row("numpy.PZERO", Value(0.0)),
+    Row("numpy.NZERO", Value(-0.0)),
+    Row("numpy.round_", Ref("numpy:round")),
+    Row("numpy.alltrue", Ref("numpy:all")),
+    Row("numpy.sometrue", Ref("numpy:any")),
+    Row("numpy.product", Ref("numpy:prod")),
+    Row("numpy.cumproduct", Ref("numpy:cumprod")),
+    Row("numpy.mat", Ref("numpy:asmatrix")),
+    Row("numpy.asscalar", Ref(_NUMPY + "asscalar")),
+    Row("numpy.asfarray", Ref(_NUMPY + "asfarray")),
+)
+
+
+def needs(rows=HOMES):
+    """('tf.x', distribution, import name) of each TensorFlow row that needs a library."""
+    return tuple(("tf" + row.old[len("tensorflow"):], DISTRIBUTIONS[row.needs], row.needs)
+                 for row in rows if row.needs)
+
+
+def in_force(tf2, rows=HOMES):
+    """The rows for this stack: all on TensorFlow 2; none under ``tensorflow`` on 1.15."""
+    return [row for row in rows if tf2 or not (row.old + ".").startswith("tensorflow.")]
