@@ -28,7 +28,9 @@ DISTRIBUTIONS = {"tf_keras": "tf-keras", "tf_slim": "tf-slim"}
 CONTRIB = "tensorflow.contrib."
 _CONTRIB = "tf1_mnist.legacy.contrib:"
 _MNIST = "tf1_mnist.legacy.mnist:"
+_SCIPY = "tf1_mnist.legacy.scipy1:"
 _NUMPY = "tf1_mnist.legacy.numpy1:"
+_PILLOW = "tf1_mnist.legacy.pillow9:"
 _TFP = "tensorflow.python."
 LEARN = CONTRIB + "learn."
 LONG_LEARN = LEARN + "python.learn."
@@ -119,6 +121,29 @@ HOMES = (
     Row("numpy.mat", Ref("numpy:asmatrix")),
     Row("numpy.asscalar", Ref(_NUMPY + "asscalar")),
     Row("numpy.asfarray", Ref(_NUMPY + "asfarray")),
+    # SciPy 1.1's image functions (removed in 1.2-1.3), on Pillow, with SciPy 1.1's
+    # semantics; its functions that moved to scipy.special; its private paths.
+    Row("scipy.misc.imread", Ref(_SCIPY + "imread")),
+    Row("scipy.misc.imsave", Ref(_SCIPY + "imsave")),
+    Row("scipy.misc.imresize", Ref(_SCIPY + "imresize")),
+    Row("scipy.misc.imrotate", Ref(_SCIPY + "imrotate")),
+    Row("scipy.misc.imfilter", Ref(_SCIPY + "imfilter")),
+    Row("scipy.misc.toimage", Ref(_SCIPY + "toimage")),
+    Row("scipy.misc.fromimage", Ref(_SCIPY + "fromimage")),
+    Row("scipy.misc.bytescale", Ref(_SCIPY + "bytescale")),
+    Row("scipy.misc.comb", Ref("scipy.special:comb")),
+    Row("scipy.misc.factorial", Ref("scipy.special:factorial")),
+    Row("scipy.misc.logsumexp", Ref("scipy.special:logsumexp")),
+    Row("scipy.ndimage.imread", Ref(_SCIPY + "imread")),
+    Row("scipy.sparse.linalg.eigen.arpack", Ref("scipy.sparse.linalg._eigen.arpack")),
+    # Pillow 10's removals.
+    Row("PIL.Image.ANTIALIAS", Ref("PIL.Image:LANCZOS")),
+    Row("PIL.Image.LINEAR", Ref("PIL.Image:BILINEAR")),
+    Row("PIL.Image.CUBIC", Ref("PIL.Image:BICUBIC")),
+    Row("PIL.ImageDraw.ImageDraw.textsize", Ref(_PILLOW + "textsize")),
+    Row("PIL.ImageDraw.ImageDraw.multiline_textsize", Ref(_PILLOW + "multiline_textsize")),
+    Row("PIL.ImageFont.FreeTypeFont.getsize", Ref(_PILLOW + "getsize")),
+    Row("PIL.ImageFont.ImageFont.getsize", Ref(_PILLOW + "getsize")),
 )
 
 
