@@ -368,8 +368,13 @@ def _notebook_flags(parser):
 
 def _run_arguments(parser):
     _notebook_flags(parser)
+    parser.add_argument("-m", dest="module", action="store_true",
+                        help="SCRIPT is a module, run as `python -m SCRIPT` runs it "
+                             "(pkg.train: found from the current folder, with its "
+                             "package's relative imports)")
     parser.add_argument("script", metavar="SCRIPT",
-                        help="the Python script, or a Jupyter notebook (.ipynb)")
+                        help="the Python script, or a Jupyter notebook (.ipynb), or with -m "
+                             "a module name")
     parser.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                         help="passed to the script as its sys.argv[1:] (a notebook takes "
                              "the flags above after it too)")
@@ -377,7 +382,8 @@ def _run_arguments(parser):
 
 @command("run", help="run a classic TF1 MNIST script or notebook unchanged (on TensorFlow "
                      "2.x too)",
-         description="Run SCRIPT as `python SCRIPT ARGS...` would, with `import tensorflow as "
+         description="Run SCRIPT as `python SCRIPT ARGS...` would (with -m, as `python -m "
+                     "MODULE ARGS...`), with `import tensorflow as "
                      "tf` giving TF1 behaviour on TensorFlow 2.x and "
                      "`tensorflow.examples.tutorials.mnist.input_data` giving the verified MNIST"
                      " drop-in. A notebook (.ipynb) runs cell by cell in a Jupyter kernel with "
@@ -386,14 +392,14 @@ def _run_arguments(parser):
 def cmd_run(args):
     from tf1_mnist import data
 
-    if args.script.endswith(".ipynb"):
+    if args.script.endswith(".ipynb") and not args.module:
         return _run_notebook(args)
     if args.out or args.timeout:
         raise UserError("--out and --timeout are for notebooks (.ipynb); a script's output "
                         "is its own")
     from tf1_mnist import legacy
 
-    return legacy.run(args.script, args.args,
+    return legacy.run(args.script, args.args, module=args.module,
                       data_dir=args.data_dir or os.environ.get(data.DATA_DIR_ENV))
 
 

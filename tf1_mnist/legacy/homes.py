@@ -87,6 +87,10 @@ HOMES = (
     Row(LEARN + "datasets.mnist", Call(_MNIST + "mnist_module")),
     Row(LONG_LEARN + "datasets", Ref(LEARN + "datasets")),
     Row(LONG_LEARN + "datasets.mnist", Ref(LEARN + "datasets.mnist")),
+    Row(LEARN + "preprocessing", Ref("tf1_mnist.legacy.text")),
+    Row(LONG_LEARN + "preprocessing", Ref("tf1_mnist.legacy.text")),
+    Row(LONG_LEARN + "preprocessing.text", Ref("tf1_mnist.legacy.text")),
+    Row(LONG_LEARN + "preprocessing.categorical_vocabulary", Ref("tf1_mnist.legacy.text")),
     # NumPy 1.x's names, removed in 1.24 and 2.0.
     Row("numpy.float", Ref("builtins:float")),
     Row("numpy.int", Ref("builtins:int")),

@@ -1,0 +1,126 @@
+"""TF1 research programs (tests/programs/) unchanged under ``tf1-mnist run -m``.
+
+Each is a package run as ``python -m pkg.entry`` runs it, with flags, its own reader,
+checkpoints and pictures, using what TensorFlow 2's stack removed (SciPy 1.1's image
+functions, Pillow 9's names, tf.contrib.learn.preprocessing).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ROOT, run_in
+
+PROGRAMS = os.path.join(ROOT, "tests", "programs")
+OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI: the other stack's python
+ERROR_END = ("run it from the folder that holds the package (or pip install -e it)\n")
+
+
+def _programs(tmp_path):
+    folder = str(tmp_path / "work")
+    shutil.copytree(PROGRAMS, folder)
+    return folder
+
+
+def _run(folder, args, python=sys.executable):
+    return run_in(folder, args, python=python)
+
+
+def test_run_m_sets_what_python_m_sets(tmp_path):
+    """``__name__``, ``__package__``, ``__file__``, argv, ``sys.path[0]`` and relative
+    imports, as plain ``python -m`` gives them, for a module and for a package's
+    ``__main__``."""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "helper.py").write_text("WHERE = __name__\n")
+    show = ("import os, sys\nfrom .{} import WHERE\n"
+            "print(__name__, __package__, os.path.relpath(__file__), sys.argv[1:], WHERE,\n"
+            "      sys.path[0] == os.getcwd())\n")
+    (package / "sub" / "train.py").write_text(show.format(".helper"))
+    (package / "__main__.py").write_text(show.format("helper"))
+    for module in ("pkg.sub.train", "pkg"):
+        plain = subprocess.check_output([sys.executable, "-m", module, "--lr", "0.1"],
+                                        cwd=str(tmp_path), universal_newlines=True)
+        code, out, err = _run(str(tmp_path), ["-m", module, "--lr", "0.1"])
+        assert (code, out) == (0, plain), err
+    assert plain.startswith("__main__ pkg pkg/__main__.py ['--lr', '0.1'] pkg.helper")
+
+
+def test_run_m_refuses_what_python_m_cannot_run_in_one_line(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "data.txt").write_text("")
+    for module, error in (
+            ("nosuch.train", "-m nosuch.train: no such module here; " + ERROR_END),
+            ("pkg.nosuch", "-m pkg.nosuch: no such module here; " + ERROR_END),
+            ("pkg", "-m pkg: no such module here; " + ERROR_END),  # no __main__.py
+            (".train", "-m .train: not a module name; give it as python -m takes it "
+                       "(pkg.train)\n")):
+        code, out, err = _run(str(tmp_path), ["-m", module])
+        assert (code, out, err) == (1, "", "error: " + error)
+
+
+def test_a_gan_program_saves_its_sample_grids_with_the_era_s_scipy_and_pillow(tmp_path):
+    folder = _programs(tmp_path)
+    os.mkdir(os.path.join(folder, "data"))
+    rng = np.random.RandomState(0)
+    for i in range(6):
+        Image.fromarray(rng.randint(0, 256, (20, 20, 3)).astype(np.uint8)).save(
+            os.path.join(folder, "data", "{}.png".format(i)))
+    code, out, err = _run(folder, ["-m", "gan.train", "--epochs", "2"])
+    assert code == 0, err
+    epochs = re.findall(r"^Epoch: \[(\d)\] d_loss: \d\.\d{4}, g_loss: \d\.\d{4} label "
+                        r"\((\d+), (\d+)\)$", out, re.M)
+    assert [epoch for epoch, _, _ in epochs] == ["0", "1"], out
+    for epoch in range(2):
+        grid = np.array(Image.open(os.path.join(folder, "samples",
+                                                "train_{:02d}.png".format(epoch))))
+        # 2 x 2 samples of 8 x 8, made 4 times larger; imsave stretched them to 0-255.
+        # (Pillow's ANTIALIAS and the label's anti-aliased text leave the top below 255.)
+        assert grid.shape == (64, 64) and grid.min() == 0 and grid.max() >= 250
+        assert os.path.exists(os.path.join(folder, "checkpoint",
+                                           "gan.model-{}.index".format(epoch)))
+
+
+def _text_cnn(folder, python=sys.executable):
+    for name, lines in (("pos.txt", "a great movie\nloved it, great fun\n"),
+                        ("neg.txt", "a dull movie\nhated it\n")):
+        with open(os.path.join(folder, name), "w") as f:
+            f.write(lines)
+    code, out, err = _run(folder, ["-m", "textcnn.train"], python)
+    assert code == 0, err
+    assert "Vocabulary Size: 9\nx: [[1, 2, 3, 0], [4, 5, 2, 6], [1, 7, 3, 0], [8, 5, 0, 0]]\n" \
+        "pooled: (4, 4)\n" in out
+
+
+def _evaluated(folder, python=sys.executable):
+    code, out, err = _run(folder, ["-m", "textcnn.eval", "--out_dir", "runs",
+                                   "A great, fun movie!", "it was dull"], python)
+    assert code == 0, err
+    return out
+
+
+EVALUATED = ("ids: [[1, 2, 6, 3], [5, 0, 7, 0]]\n"
+             "words: ['a great fun movie', 'it <UNK> dull <UNK>']\n"
+             "TensorFlow graph mode: True\n")
+
+
+def test_a_text_cnn_s_vocabulary_is_saved_and_restored(tmp_path):
+    """TF 1.15's numbers (the ids above are what TF 1.15.5 gives), and its pickle: a
+    vocabulary saved on either stack restores on the other."""
+    folder = _programs(tmp_path)
+    _text_cnn(folder)
+    assert _evaluated(folder).endswith(EVALUATED)
+    if not OTHER:
+        pytest.skip("TF1_MNIST_OTHER_PYTHON (the other stack's python) is not set; CI sets it")
+    assert _evaluated(folder, OTHER).endswith(EVALUATED)  # saved here, read there
+    shutil.rmtree(os.path.join(folder, "runs"))
+    _text_cnn(folder, OTHER)
+    assert _evaluated(folder).endswith(EVALUATED)  # and back
