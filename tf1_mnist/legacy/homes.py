@@ -82,6 +82,7 @@ HOMES = (
     Row(CONTRIB + "losses.add_loss", Ref("tensorflow:losses.add_loss")),
     Row(CONTRIB + "metrics", View(_CONTRIB + "METRICS")),
     Row(CONTRIB + "seq2seq.sequence_loss", Ref(_CONTRIB + "sequence_loss")),
+    Row(CONTRIB + "legacy_seq2seq", View("tf1_mnist.legacy.seq2seq"), "tf_keras"),
     Row(CONTRIB + "eager", Call(_CONTRIB + "eager")),
     Row(LEARN + "datasets", Call(_MNIST + "datasets_module")),
     Row(LEARN + "datasets.mnist", Call(_MNIST + "mnist_module")),
