@@ -281,6 +281,9 @@ def run_env(data_dir=None):
     $TF1_MNIST_DATA_DIR only when ``data_dir`` is given."""
     env = dict(os.environ, PYTHONPATH=ROOT)
     env.pop(data.DATA_DIR_ENV, None)
+    # TensorFlow 2's import sets TF2_BEHAVIOR=1 in this process's environment: passed on,
+    # it makes TensorFlow 1.15 (the other stack) start eager.
+    env.pop("TF2_BEHAVIOR", None)
     if data_dir:
         env[data.DATA_DIR_ENV] = data_dir
     return env

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, run_in
+from tf1_mnist.compat import TF_VERSION
 
 PROGRAMS = os.path.join(ROOT, "tests", "programs")
 OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI: the other stack's python
@@ -29,6 +30,16 @@ def _programs(tmp_path):
 
 def _run(folder, args, python=sys.executable):
     return run_in(folder, args, python=python)
+
+
+def _on_tf_1_15(folder, args):
+    """``python -m ARGS`` run by TensorFlow 1.15.5 itself (the other stack), with no
+    ``run``: (status, out, err). Skips where that stack is this one or is not given."""
+    if TF_VERSION.startswith("1."):
+        pytest.skip("this is TensorFlow 1.15 itself: compared from the TF 2 stack")
+    if not OTHER:
+        pytest.skip("TF1_MNIST_OTHER_PYTHON (the legacy stack's python) is not set; CI sets it")
+    return run_in(folder, ["-m"] + args, python=OTHER, command=())
 
 
 def test_run_m_sets_what_python_m_sets(tmp_path):
@@ -124,3 +135,91 @@ def test_a_text_cnn_s_vocabulary_is_saved_and_restored(tmp_path):
     shutil.rmtree(os.path.join(folder, "runs"))
     _text_cnn(folder, OTHER)
     assert _evaluated(folder).endswith(EVALUATED)  # and back
+
+
+def _text(folder):
+    os.mkdir(os.path.join(folder, "data"))
+    with open(os.path.join(folder, "data", "input.txt"), "w") as f:
+        f.write("the cat sat on the mat. the dog sat on the log. " * 6)
+
+
+LOSS = r"^(\d+)/(\d+) \(epoch (\d+)\), train_loss = (\d\.\d{4})$"
+
+
+def test_a_char_rnn_resumes_from_its_checkpoint_to_tf_1_15_s_numbers(tmp_path):
+    """tf.contrib.rnn's cells under legacy_seq2seq.rnn_decoder, argparse, a pickled
+    vocabulary and config, a checkpoint resumed (--init_from) and sampled: the checkpoint
+    trained here resumes on TensorFlow 1.15.5 to the same losses and the same text."""
+    folder = _programs(tmp_path)
+    _text(folder)
+    code, out, err = _run(folder, ["-m", "charrnn.train", "--num_epochs", "10", "--seed", "0"])
+    assert code == 0, err
+    assert [int(step) for step, _, _, _ in re.findall(LOSS, out, re.M)] == \
+        list(range(1, 91)) and "model saved to save/model.ckpt-90\n" in out, out
+    resume = ["charrnn.train", "--init_from", "save", "--save_dir", "resumed",
+              "--num_epochs", "5"]
+    sample = ["charrnn.sample", "--save_dir", "resumed", "-n", "30", "--prime", "the "]
+    code, out, err = _run(folder, ["-m"] + resume)
+    assert code == 0, err
+    losses = re.findall(LOSS, out, re.M)
+    assert [(int(step), total, int(epoch)) for step, total, epoch, _ in losses] == \
+        [(i, "135", 10 + (i - 91) // 9) for i in range(91, 136)], out  # it goes on
+    assert float(losses[-1][3]) < 1.0  # from 2.5 or so: it learnt the text
+    code, text, err = _run(folder, ["-m"] + sample)
+    assert code == 0, err
+    # the most likely characters after "the " (15 epochs make the text's words or nearly)
+    assert len(text) == 35 and text.startswith("the ") and \
+        set(text) <= set("the cat sat on the mat. the dog sat on the log.\n"), text
+    shutil.rmtree(os.path.join(folder, "resumed"))
+    code, out, err = _on_tf_1_15(folder, resume)
+    assert code == 0, err
+    assert re.findall(LOSS, out, re.M) == losses
+    assert _on_tf_1_15(folder, sample)[1] == text
+
+
+def _graph(folder):
+    """Three communities of eight nodes (rings with chords, four edges across), twelve
+    binary features, a class's four more likely on its nodes: Cora's files in small."""
+    rng = np.random.RandomState(0)
+    os.mkdir(os.path.join(folder, "data"))
+    with open(os.path.join(folder, "data", "graph.content"), "w") as f:
+        for c in range(3):
+            for i in range(8):
+                bits = rng.rand(12) < np.where(np.arange(12) // 4 == c, 0.6, 0.1)
+                f.write("n{} {} class{}\n".format(c * 8 + i, " ".join(
+                    str(int(b)) for b in bits), c))
+    with open(os.path.join(folder, "data", "graph.cites"), "w") as f:
+        for c in range(3):
+            for i in range(8):
+                f.write("n{0} n{1}\nn{0} n{2}\n".format(c * 8 + i, c * 8 + (i + 1) % 8,
+                                                       c * 8 + (i + 3) % 8))
+        for a, b in rng.randint(0, 24, (4, 2)):
+            f.write("n{} n{}\n".format(a, b))
+
+
+def _untimed(out):
+    return re.sub(r" time= \d+\.\d{5}$", "", out, flags=re.M)
+
+
+def test_a_graph_network_s_sparse_layers_give_tf_1_15_s_numbers(tmp_path):
+    """SciPy sparse preprocessing with ARPACK at its old path
+    (scipy.sparse.linalg.eigen.arpack), tf.sparse_placeholder, sparse_tensor_dense_matmul,
+    sparse_retain dropout, seeded: every epoch's line is TensorFlow 1.15.5's."""
+    folder = _programs(tmp_path)
+    _graph(folder)
+    runs = {}
+    for model in ("gcn", "gcn_cheby"):
+        args = ["gcn.train", "--model", model, "--dropout", "0.5"]
+        code, out, err = _run(folder, ["-m"] + args)
+        assert code == 0, err
+        assert len(re.findall(r"^Epoch: \d{4} train_loss= \d\.\d{5} train_acc= \d\.\d{5} "
+                              r"val_loss= \d\.\d{5} val_acc= \d\.\d{5} time= ", out,
+                              re.M)) == 20, out
+        accuracy = re.search(r"^Test set results: cost= \d\.\d{5} accuracy= (\S+)$", out,
+                             re.M).group(1)
+        assert float(accuracy) >= 0.75, out  # three classes: chance is 1/3
+        runs[model] = _untimed(out), args
+    assert re.match(r"Largest eigenvalue of the Laplacian: 1\.\d{5}\n", runs["gcn_cheby"][0])
+    for model, (out, args) in sorted(runs.items()):
+        code, theirs, err = _on_tf_1_15(folder, args)
+        assert (code, _untimed(theirs)) == (0, out), err
