@@ -1,6 +1,8 @@
 """Benchmark `tf1-mnist run` on the test corpus: each classic TF1 script of tests/scripts/
 (one per API family) run unchanged on this stack and on the other one, with its test
-accuracy and wall time (start to exit, TensorFlow's import included) on each.
+accuracy and wall time (start to exit, TensorFlow's import included) on each; each research
+program of tests/programs/ as TensorFlow 2 runs it (`run -m`) and as TensorFlow 1.15 runs
+it itself (`python -m`); and `run`'s start-up against a plain `import tensorflow`.
 
     python bench/run_scripts.py --other /path/to/the/other/stack/python \\
         [--out reports/run-scripts.md]
@@ -9,6 +11,7 @@ The time ratio is this stack's against the other's, measured in the same run.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +20,9 @@ import time
 import common  # noqa: E402  (puts the project on the import path)
 
 SCRIPTS = os.path.join(common.ROOT, "tests", "scripts")
+PROGRAMS = os.path.join(common.ROOT, "tests", "programs")
+sys.path.insert(0, PROGRAMS)
+import make_data  # noqa: E402  (the data the programs read)
 # (script, its arguments ({tmp} is a fresh folder), the line giving its accuracy, family)
 CASES = [
     ("layers_cnn.py", ["--steps", "300"], r"^layers accuracy (\S+)", "tf.layers"),
@@ -28,6 +34,66 @@ CASES = [
     ("estimator_canned.py", ["{tmp}/models", "300"], r"^dnn accuracy (\S+)",
      "tf.estimator canned (DNNClassifier)"),
 ]
+
+
+# (module, its arguments, the data it reads, the line giving its figure, figure, uses)
+PROGRAM_CASES = [
+    ("gan.train", ["--epochs", "20"], make_data.images, r"g_loss: (\S+) label",
+     "last g_loss", "scipy.misc.imread/imresize/imsave, Image.ANTIALIAS, textsize"),
+    ("textcnn.train", [], make_data.reviews, r"^Vocabulary Size: (\d+)$", "vocabulary",
+     "contrib.learn.preprocessing"),
+    ("charrnn.train", ["--num_epochs", "20", "--seed", "0"], make_data.text,
+     r"train_loss = (\S+)$", "last train_loss",
+     "contrib.rnn, legacy_seq2seq, argparse, checkpoint"),
+    ("gcn.train", ["--model", "gcn_cheby", "--epochs", "200", "--dropout", "0.5"],
+     make_data.graph, r"accuracy= (\S+)$", "test accuracy",
+     "scipy.sparse, eigen.arpack, sparse placeholders"),
+]
+
+
+def timed(command, cwd, env):
+    """(stdout, seconds) of ``command``; a failure is one line."""
+    start = time.time()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True)
+    out, err = process.communicate()
+    seconds = time.time() - start
+    if process.returncode != 0:
+        raise common.UserError("{} failed (exit {}): {}".format(
+            " ".join(command[1:]), process.returncode, err.strip().splitlines()[-1:]))
+    return out, seconds
+
+
+def is_tf1(python):
+    return stack_of(python).endswith("TF 1.15.5")
+
+
+def measure_program(python, module, args, make, pattern):
+    """(figure, seconds) of the program in a fresh copy of tests/programs/: ``python -m``
+    on TensorFlow 1.15, ``python -m tf1_mnist run -m`` on TensorFlow 2."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = os.path.join(tmp, "programs")
+        shutil.copytree(PROGRAMS, folder)
+        make(folder)
+        env = dict(os.environ, PYTHONPATH=common.ROOT)
+        env.pop("TF2_BEHAVIOR", None)  # set by TensorFlow 2's import; TF 1.15 reads it
+        run = [] if is_tf1(python) else ["-m", "tf1_mnist", "run"]
+        out, seconds = timed([python] + run + ["-m", module] + args, folder, env)
+    return re.findall(pattern, out, re.M)[-1], seconds  # the last one printed
+
+
+def startup(python, repeat=3):
+    """Median seconds of ``run`` on an empty script and of ``python -c 'import
+    tensorflow'``."""
+    env = dict(os.environ, PYTHONPATH=common.ROOT)
+    env.pop("TF2_BEHAVIOR", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = os.path.join(tmp, "empty.py")
+        open(empty, "w").close()
+        commands = ([python, "-m", "tf1_mnist", "run", empty],
+                    [python, "-c", "import tensorflow"])
+        return [sorted(timed(c, tmp, env)[1] for _ in range(repeat))[repeat // 2]
+                for c in commands]
 
 
 def measure(python, script, args, pattern, data_dir):
@@ -73,6 +139,28 @@ def main():
                               for p in pythons]
         lines.append("| `{}` | {} | 300 | {:.4f} | {:.1f} | {:.4f} | {:.1f} | {:.2f} |".format(
             script, family, a1, s1, a2, s2, s1 / s2))
+        print(lines[-1], flush=True)
+    tf2 = [p for p in pythons if not is_tf1(p)]
+    tf1 = [p for p in pythons if is_tf1(p)]
+    if tf1 and tf2:
+        lines += ["", "Each research program of `tests/programs/`, on its own small data, run "
+                  "with `run -m` on TensorFlow 2 and with plain `python -m` on TensorFlow "
+                  "1.15:", "",
+                  "| program | uses | figure | {0}, run -m | s | {1}, python -m | s | "
+                  "time ratio |".format(stack_of(tf2[0]), stack_of(tf1[0])),
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for module, margs, make, pattern, figure, uses in PROGRAM_CASES:
+            (f1, s1), (f2, s2) = [measure_program(p, module, margs, make, pattern)
+                                  for p in (tf2[0], tf1[0])]
+            lines.append("| `{}` | {} | {} | {} | {:.1f} | {} | {:.1f} | {:.2f} |".format(
+                (module + " " + " ".join(margs)).strip(), uses, figure, f1, s1, f2, s2, s1 / s2))
+            print(lines[-1], flush=True)
+    lines += ["", "Start-up (median of 3): `run` on an empty script against `python -c "
+              "'import tensorflow'` on the same stack:", ""]
+    for python in pythons:
+        run_s, import_s = startup(python)
+        lines.append("- {}: `run` {:.2f} s, `import tensorflow` {:.2f} s, ratio {:.2f}".format(
+            stack_of(python), run_s, import_s, run_s / import_s))
         print(lines[-1], flush=True)
     common.write_out(args.out, lines)
 

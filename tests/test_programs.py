@@ -18,6 +18,8 @@ from conftest import ROOT, run_in
 from tf1_mnist.compat import TF_VERSION
 
 PROGRAMS = os.path.join(ROOT, "tests", "programs")
+sys.path.insert(0, PROGRAMS)
+import make_data  # noqa: E402
 OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI: the other stack's python
 ERROR_END = ("run it from the folder that holds the package (or pip install -e it)\n")
 
@@ -80,11 +82,7 @@ def test_run_m_refuses_what_python_m_cannot_run_in_one_line(tmp_path):
 
 def test_a_gan_program_saves_its_sample_grids_with_the_era_s_scipy_and_pillow(tmp_path):
     folder = _programs(tmp_path)
-    os.mkdir(os.path.join(folder, "data"))
-    rng = np.random.RandomState(0)
-    for i in range(6):
-        Image.fromarray(rng.randint(0, 256, (20, 20, 3)).astype(np.uint8)).save(
-            os.path.join(folder, "data", "{}.png".format(i)))
+    make_data.images(folder)
     code, out, err = _run(folder, ["-m", "gan.train", "--epochs", "2"])
     assert code == 0, err
     epochs = re.findall(r"^Epoch: \[(\d)\] d_loss: \d\.\d{4}, g_loss: \d\.\d{4} label "
@@ -101,10 +99,7 @@ def test_a_gan_program_saves_its_sample_grids_with_the_era_s_scipy_and_pillow(tm
 
 
 def _text_cnn(folder, python=sys.executable):
-    for name, lines in (("pos.txt", "a great movie\nloved it, great fun\n"),
-                        ("neg.txt", "a dull movie\nhated it\n")):
-        with open(os.path.join(folder, name), "w") as f:
-            f.write(lines)
+    make_data.reviews(folder)
     code, out, err = _run(folder, ["-m", "textcnn.train"], python)
     assert code == 0, err
     assert "Vocabulary Size: 9\nx: [[1, 2, 3, 0], [4, 5, 2, 6], [1, 7, 3, 0], [8, 5, 0, 0]]\n" \
@@ -137,12 +132,6 @@ def test_a_text_cnn_s_vocabulary_is_saved_and_restored(tmp_path):
     assert _evaluated(folder).endswith(EVALUATED)  # and back
 
 
-def _text(folder):
-    os.mkdir(os.path.join(folder, "data"))
-    with open(os.path.join(folder, "data", "input.txt"), "w") as f:
-        f.write("the cat sat on the mat. the dog sat on the log. " * 6)
-
-
 LOSS = r"^(\d+)/(\d+) \(epoch (\d+)\), train_loss = (\d\.\d{4})$"
 
 
@@ -151,7 +140,7 @@ def test_a_char_rnn_resumes_from_its_checkpoint_to_tf_1_15_s_numbers(tmp_path):
     vocabulary and config, a checkpoint resumed (--init_from) and sampled: the checkpoint
     trained here resumes on TensorFlow 1.15.5 to the same losses and the same text."""
     folder = _programs(tmp_path)
-    _text(folder)
+    make_data.text(folder)
     code, out, err = _run(folder, ["-m", "charrnn.train", "--num_epochs", "10", "--seed", "0"])
     assert code == 0, err
     assert [int(step) for step, _, _, _ in re.findall(LOSS, out, re.M)] == \
@@ -169,32 +158,12 @@ def test_a_char_rnn_resumes_from_its_checkpoint_to_tf_1_15_s_numbers(tmp_path):
     assert code == 0, err
     # the most likely characters after "the " (15 epochs make the text's words or nearly)
     assert len(text) == 35 and text.startswith("the ") and \
-        set(text) <= set("the cat sat on the mat. the dog sat on the log.\n"), text
+        set(text) <= set(make_data.TEXT + "\n"), text
     shutil.rmtree(os.path.join(folder, "resumed"))
     code, out, err = _on_tf_1_15(folder, resume)
     assert code == 0, err
     assert re.findall(LOSS, out, re.M) == losses
     assert _on_tf_1_15(folder, sample)[1] == text
-
-
-def _graph(folder):
-    """Three communities of eight nodes (rings with chords, four edges across), twelve
-    binary features, a class's four more likely on its nodes: Cora's files in small."""
-    rng = np.random.RandomState(0)
-    os.mkdir(os.path.join(folder, "data"))
-    with open(os.path.join(folder, "data", "graph.content"), "w") as f:
-        for c in range(3):
-            for i in range(8):
-                bits = rng.rand(12) < np.where(np.arange(12) // 4 == c, 0.6, 0.1)
-                f.write("n{} {} class{}\n".format(c * 8 + i, " ".join(
-                    str(int(b)) for b in bits), c))
-    with open(os.path.join(folder, "data", "graph.cites"), "w") as f:
-        for c in range(3):
-            for i in range(8):
-                f.write("n{0} n{1}\nn{0} n{2}\n".format(c * 8 + i, c * 8 + (i + 1) % 8,
-                                                       c * 8 + (i + 3) % 8))
-        for a, b in rng.randint(0, 24, (4, 2)):
-            f.write("n{} n{}\n".format(a, b))
 
 
 def _untimed(out):
@@ -206,7 +175,7 @@ def test_a_graph_network_s_sparse_layers_give_tf_1_15_s_numbers(tmp_path):
     (scipy.sparse.linalg.eigen.arpack), tf.sparse_placeholder, sparse_tensor_dense_matmul,
     sparse_retain dropout, seeded: every epoch's line is TensorFlow 1.15.5's."""
     folder = _programs(tmp_path)
-    _graph(folder)
+    make_data.graph(folder)
     runs = {}
     for model in ("gcn", "gcn_cheby"):
         args = ["gcn.train", "--model", model, "--dropout", "0.5"]
