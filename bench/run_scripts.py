@@ -51,6 +51,14 @@ PROGRAM_CASES = [
 ]
 
 
+def child_env(**extra):
+    """This environment with the project first; without TF2_BEHAVIOR, which TensorFlow 2's
+    import sets here and which makes TensorFlow 1.15 start eager."""
+    env = dict(os.environ, PYTHONPATH=common.ROOT, **extra)
+    env.pop("TF2_BEHAVIOR", None)
+    return env
+
+
 def timed(command, cwd, env):
     """(stdout, seconds) of ``command``; a failure is one line."""
     start = time.time()
@@ -60,33 +68,26 @@ def timed(command, cwd, env):
     seconds = time.time() - start
     if process.returncode != 0:
         raise common.UserError("{} failed (exit {}): {}".format(
-            " ".join(command[1:]), process.returncode, err.strip().splitlines()[-1:]))
+            " ".join(command), process.returncode, err.strip().splitlines()[-1:]))
     return out, seconds
 
 
-def is_tf1(python):
-    return stack_of(python).endswith("TF 1.15.5")
-
-
-def measure_program(python, module, args, make, pattern):
+def measure_program(python, tf1, module, args, make, pattern):
     """(figure, seconds) of the program in a fresh copy of tests/programs/: ``python -m``
     on TensorFlow 1.15, ``python -m tf1_mnist run -m`` on TensorFlow 2."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = os.path.join(tmp, "programs")
         shutil.copytree(PROGRAMS, folder)
         make(folder)
-        env = dict(os.environ, PYTHONPATH=common.ROOT)
-        env.pop("TF2_BEHAVIOR", None)  # set by TensorFlow 2's import; TF 1.15 reads it
-        run = [] if is_tf1(python) else ["-m", "tf1_mnist", "run"]
-        out, seconds = timed([python] + run + ["-m", module] + args, folder, env)
+        run = [] if tf1 else ["-m", "tf1_mnist", "run"]
+        out, seconds = timed([python] + run + ["-m", module] + args, folder, child_env())
     return re.findall(pattern, out, re.M)[-1], seconds  # the last one printed
 
 
 def startup(python, repeat=3):
     """Median seconds of ``run`` on an empty script and of ``python -c 'import
     tensorflow'``."""
-    env = dict(os.environ, PYTHONPATH=common.ROOT)
-    env.pop("TF2_BEHAVIOR", None)
+    env = child_env()
     with tempfile.TemporaryDirectory() as tmp:
         empty = os.path.join(tmp, "empty.py")
         open(empty, "w").close()
@@ -99,17 +100,9 @@ def startup(python, repeat=3):
 def measure(python, script, args, pattern, data_dir):
     """(accuracy, seconds) of ``python -m tf1_mnist run script args`` in a fresh folder."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, PYTHONPATH=common.ROOT, TF1_MNIST_DATA_DIR=data_dir)
         command = [python, "-m", "tf1_mnist", "run", os.path.join(SCRIPTS, script)] + \
             [a.format(tmp=tmp) for a in args]
-        start = time.time()
-        process = subprocess.Popen(command, cwd=tmp, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, universal_newlines=True)
-        out, err = process.communicate()
-        seconds = time.time() - start
-    if process.returncode != 0:
-        raise common.UserError("{} failed on {} (exit {}): {}".format(
-            script, python, process.returncode, err.strip().splitlines()[-1:]))
+        out, seconds = timed(command, tmp, child_env(TF1_MNIST_DATA_DIR=data_dir))
     return float(re.search(pattern, out, re.M).group(1)), seconds
 
 
@@ -117,7 +110,7 @@ def stack_of(python):
     out = subprocess.check_output([python, "-c", (
         "import sys, tf1_mnist.compat as c; "
         "print('Python %s + TF %s' % (sys.version.split()[0], c.TF_VERSION))")],
-        env=dict(os.environ, PYTHONPATH=common.ROOT), universal_newlines=True)
+        env=child_env(), universal_newlines=True)
     return out.strip()
 
 
@@ -140,27 +133,27 @@ def main():
         lines.append("| `{}` | {} | 300 | {:.4f} | {:.1f} | {:.4f} | {:.1f} | {:.2f} |".format(
             script, family, a1, s1, a2, s2, s1 / s2))
         print(lines[-1], flush=True)
-    tf2 = [p for p in pythons if not is_tf1(p)]
-    tf1 = [p for p in pythons if is_tf1(p)]
-    if tf1 and tf2:
+    # the TF 2 stack first, then TF 1.15 (either may be this one), where both are given
+    by_tf1 = sorted(zip(names, pythons), key=lambda pair: pair[0].endswith("TF 1.15.5"))
+    if [name.endswith("TF 1.15.5") for name, _ in by_tf1] == [False, True]:
         lines += ["", "Each research program of `tests/programs/`, on its own small data, run "
                   "with `run -m` on TensorFlow 2 and with plain `python -m` on TensorFlow "
                   "1.15:", "",
                   "| program | uses | figure | {0}, run -m | s | {1}, python -m | s | "
-                  "time ratio |".format(stack_of(tf2[0]), stack_of(tf1[0])),
+                  "time ratio |".format(by_tf1[0][0], by_tf1[1][0]),
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for module, margs, make, pattern, figure, uses in PROGRAM_CASES:
-            (f1, s1), (f2, s2) = [measure_program(p, module, margs, make, pattern)
-                                  for p in (tf2[0], tf1[0])]
+            (f1, s1), (f2, s2) = [measure_program(p, tf1, module, margs, make, pattern)
+                                  for tf1, (_, p) in enumerate(by_tf1)]
             lines.append("| `{}` | {} | {} | {} | {:.1f} | {} | {:.1f} | {:.2f} |".format(
-                (module + " " + " ".join(margs)).strip(), uses, figure, f1, s1, f2, s2, s1 / s2))
+                " ".join([module] + margs), uses, figure, f1, s1, f2, s2, s1 / s2))
             print(lines[-1], flush=True)
     lines += ["", "Start-up (median of 3): `run` on an empty script against `python -c "
               "'import tensorflow'` on the same stack:", ""]
-    for python in pythons:
+    for name, python in zip(names, pythons):
         run_s, import_s = startup(python)
         lines.append("- {}: `run` {:.2f} s, `import tensorflow` {:.2f} s, ratio {:.2f}".format(
-            stack_of(python), run_s, import_s, run_s / import_s))
+            name, run_s, import_s, run_s / import_s))
         print(lines[-1], flush=True)
     common.write_out(args.out, lines)
 
