@@ -11,7 +11,8 @@ The layer, one job to a file:
   ``tf.contrib.learn.datasets``).
 * ``contrib.py``, ``estimator.py``, ``numpy1.py``, and the era's SciPy and Pillow
   (``scipy1.py``, ``pillow9.py``), ``text.py`` (``tf.contrib.learn.preprocessing``),
-  ``seq2seq.py`` (``tf.contrib.legacy_seq2seq``): homes that are code of this project.
+  ``rnn.py`` (``tf.contrib.rnn``'s own cells), ``seq2seq.py``
+  (``tf.contrib.legacy_seq2seq``): homes that are code of this project.
 * ``scan.py`` reads what a program uses; ``notebook.py`` runs notebooks and is
   ``%load_ext tf1_mnist``.
 """

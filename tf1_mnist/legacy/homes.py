@@ -31,6 +31,7 @@ _MNIST = "tf1_mnist.legacy.mnist:"
 _SCIPY = "tf1_mnist.legacy.scipy1:"
 _NUMPY = "tf1_mnist.legacy.numpy1:"
 _PILLOW = "tf1_mnist.legacy.pillow9:"
+_RNN = "tf1_mnist.legacy.rnn:"
 _TFP = "tensorflow.python."
 LEARN = CONTRIB + "learn."
 LONG_LEARN = LEARN + "python.learn."
@@ -69,6 +70,19 @@ HOMES = (
     Row(CONTRIB + "rnn.static_bidirectional_rnn", Ref("tensorflow:nn.static_bidirectional_rnn")),
     Row(CONTRIB + "rnn.static_state_saving_rnn",
         Ref("tensorflow:nn.static_state_saving_rnn")),
+    # tf.contrib.rnn's own cells and wrappers, as TF 1.15 wrote them (its variable names).
+    Row(CONTRIB + "rnn.EmbeddingWrapper", Ref(_RNN + "EmbeddingWrapper")),
+    Row(CONTRIB + "rnn.InputProjectionWrapper", Ref(_RNN + "InputProjectionWrapper")),
+    Row(CONTRIB + "rnn.OutputProjectionWrapper", Ref(_RNN + "OutputProjectionWrapper")),
+    Row(CONTRIB + "rnn.AttentionCellWrapper", Ref(_RNN + "AttentionCellWrapper")),
+    Row(CONTRIB + "rnn.LayerNormBasicLSTMCell", Ref(_RNN + "LayerNormBasicLSTMCell")),
+    Row(CONTRIB + "rnn.LSTMBlockCell", Ref(_RNN + "LSTMBlockCell")),
+    Row(CONTRIB + "rnn.GRUBlockCell", Ref(_RNN + "GRUBlockCell")),
+    Row(CONTRIB + "rnn.GRUBlockCellV2", Ref(_RNN + "GRUBlockCellV2")),
+    Row(CONTRIB + "rnn.LayerRNNCell", Ref(_RNN + "LayerRNNCell")),
+    Row(CONTRIB + "rnn.stack_bidirectional_rnn", Ref(_RNN + "stack_bidirectional_rnn")),
+    Row(CONTRIB + "rnn.stack_bidirectional_dynamic_rnn",
+        Ref(_RNN + "stack_bidirectional_dynamic_rnn")),
     Row(CONTRIB + "keras", View("tensorflow:keras"), "tf_keras"),
     Row(CONTRIB + "compiler.jit.experimental_jit_scope",
         Ref("tensorflow:xla.experimental.jit_scope")),

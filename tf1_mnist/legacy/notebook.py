@@ -23,6 +23,7 @@ import tempfile
 from tf1_mnist.errors import UserError, cause_line, first_line
 
 _LOADED = []  # the input_data shim, once ``load`` ran in this kernel
+_NOTED = []  # the %tensorflow_version note, once it was said in this kernel
 PYTHON_BODY_MAGICS = ("time", "timeit", "capture", "prun")  # %%magic whose body is Python
 
 
@@ -50,17 +51,25 @@ def load(shell, data_dir=None):
                                   magic_name="tensorflow_version")
 
 
-def tensorflow_version(line):
-    """Colab's ``%tensorflow_version 1.x``: here TF1 is what tf1-mnist gives."""
+def tensorflow_version(line, terminal=None):
+    """Colab's ``%tensorflow_version 1.x``: here TF1 is what tf1-mnist gives. Said once
+    per kernel, and only where a person watches the kernel's terminal (its stderr, as
+    ``run`` gives it): not into the notebook, as Colab's TF 1.x notebooks never showed it.
+    A version this kernel cannot give is said in the cell."""
     from tf1_mnist.compat import TF_VERSION
 
     wanted = line.strip() or "1.x"
-    if wanted.startswith("1"):
-        print("tf1-mnist: TensorFlow 1.x runs through tf1-mnist here (TensorFlow {}{})"
-              .format(TF_VERSION, "" if TF_VERSION.startswith("1.") else ", in TF1 mode"))
-    else:
+    if not wanted.startswith("1"):
         print("tf1-mnist: %tensorflow_version {} ignored: this kernel runs TensorFlow {} "
               "in TF1 mode".format(wanted, TF_VERSION))
+        return
+    terminal = terminal or sys.__stderr__
+    if _NOTED or terminal is None or not terminal.isatty():
+        return
+    _NOTED.append(wanted)
+    print("tf1-mnist: TensorFlow 1.x runs through tf1-mnist here (TensorFlow {}{})"
+          .format(TF_VERSION, "" if TF_VERSION.startswith("1.") else ", in TF1 mode"),
+          file=terminal, flush=True)
 
 
 class Refused(UserError):
@@ -206,7 +215,7 @@ def _client_class():
         @property
         def kernel_spec(self):
             return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
-                                    "{connection_file}"],
+                                    "{connection_file}"] + _kernel_options(),
                               display_name="Python 3 (tf1-mnist)", language="python")
 
     class Client(NotebookClient):
@@ -216,6 +225,16 @@ def _client_class():
             return out
 
     return Client, ThisPython
+
+
+def _kernel_options():
+    """ipykernel 6+ copies what the process itself writes to its stdout (TensorFlow's
+    C++ printf: log_device_placement's list) into the cell, and to the terminal again;
+    ipykernel 5, TF 1.15's, left it to the process (``_kernel`` sends it to stderr)."""
+    import ipykernel
+
+    major = int(ipykernel.__version__.split(".")[0])
+    return ["--IPKernelApp.capture_fd_output=False"] if major >= 6 else []
 
 
 def echo(msg):
@@ -273,8 +292,8 @@ def run(path, out=None, timeout=None, data_dir=None):
 def _close_event_loop():
     """Close the asyncio loops that nbclient 0.5.9 and jupyter-client 7.1 (Python 3.6)
     leave open: collected at exit, after their sockets, one printed "Exception ignored in
-    BaseEventLoop.__del__" and a traceback after the command's last line (2 runs in 8
-    here; 3 in 12 with the default loop alone closed). Later versions close their own."""
+    BaseEventLoop.__del__" and a traceback after the command's last line, now and then
+    (closing the default loop alone was not enough). Later versions close their own."""
     if sys.version_info >= (3, 8):
         return
     import asyncio
@@ -342,13 +361,15 @@ def _kernel(client):
     """nbclient's kernel for the notebook, started and shut down; a kernel that cannot
     start is a UserError."""
     # The kernel process's own stderr (its logging, not the cells' output, which comes
-    # as messages) to a file: a kernel stopped mid-cell logs a traceback there.
+    # as messages) to a file: a kernel stopped mid-cell logs a traceback there. Its own
+    # stdout, below Python (TensorFlow's C++ printf: the device placement list), is a
+    # log too: to stderr, once, so that stdout is the notebook's output.
     log = tempfile.TemporaryFile(mode="w+")
     sockets = tempfile.mkdtemp(prefix="tf1-mnist-kernel-")  # not the notebook's folder
     try:
         client.km = client.create_kernel_manager()
         client.km.ip = os.path.join(sockets, "ipc")
-        starting = client.setup_kernel(stderr=log)
+        starting = client.setup_kernel(stderr=log, stdout=sys.__stderr__)
         starting.__enter__()
     except (RuntimeError, OSError) as exc:
         log.seek(0)

@@ -11,9 +11,11 @@ keeps its traceback; this layer's errors are one line.
 import importlib.machinery
 import importlib.util
 import os
+import re
 import runpy
 import sys
 import traceback
+import warnings
 
 from tf1_mnist.errors import UserError
 from tf1_mnist.legacy import scan
@@ -92,10 +94,35 @@ def install(program_dir, data_dir=None, uses=()):
     if tf2:
         contrib.mend_batch_norm_path()
         numpy1.restore_behaviour(numpy)
+        deprecations_once()
     else:
         mnist.patch_learn(shim, uses)
     engine.Engine(homes.in_force(tf2), Uncarried).install()
     return shim
+
+
+# tf-keras warns at every call of a tf.layers function or tf.nn.rnn_cell class, with
+# the calling line; TF 1.15 logged each deprecated API once.
+_KERAS_DEPRECATION = re.compile(r"`(tf\.[\w.]+)` is deprecated and will be removed")
+
+
+def deprecations_once():
+    """Show tf-keras's deprecation of a TF1 API once per API, in one line, as TF 1.15
+    logged it; any other warning as before."""
+    shown, previous = set(), warnings.showwarning
+    if getattr(previous, "tf1_mnist", False):
+        return
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        found = _KERAS_DEPRECATION.match(str(message))
+        if found is None or not issubclass(category, UserWarning):
+            return previous(message, category, filename, lineno, file, line)
+        if found.group(1) not in shown:
+            shown.add(found.group(1))
+            print("WARNING:tensorflow:" + " ".join(str(message).split()),
+                  file=file or sys.stderr)
+    showwarning.tf1_mnist = True
+    warnings.showwarning = showwarning
 
 
 def place_stand_ins(stand_ins):

@@ -5,11 +5,13 @@ sequence-to-sequence models of char-RNN and of TF1's translate tutorial, graph c
 The functions build what TF 1.15's built, under the same variable names and shapes
 (``embedding_attention_seq2seq/rnn/embedding_wrapper/embedding``, ``.../Attention_0/
 kernel``, ...), so a TF 1.15 checkpoint of such a model restores here and computes the
-same numbers (tests/test_seq2seq.py compares them with TF 1.15.5's own module).
+same numbers (tests/legacy/test_seq2seq.py compares them with TF 1.15.5's own module).
 """
 import copy
-import math
 import sys
+
+from tf1_mnist.legacy import rnn
+from tf1_mnist.legacy.rnn import _Linear
 
 
 def _tf():
@@ -18,122 +20,6 @@ def _tf():
 
 def _dim(shape, i):
     return _tf().compat.dimension_value(shape[i])
-
-
-class _Linear(object):
-    """TF 1.15's ``core_rnn_cell._Linear``: ``kernel`` and ``bias`` in the current
-    variable scope; called, ``concat(args) @ kernel + bias``."""
-
-    def __init__(self, args, output_size, build_bias, bias_initializer=None,
-                 kernel_initializer=None):
-        tf = _tf()
-        self._is_sequence = isinstance(args, (list, tuple))
-        args = list(args) if self._is_sequence else [args]
-        total = sum(_dim(a.get_shape(), 1) for a in args)
-        dtype = args[0].dtype
-        scope = tf.get_variable_scope()
-        with tf.variable_scope(scope) as outer:
-            self._weights = tf.get_variable("kernel", [total, output_size], dtype=dtype,
-                                            initializer=kernel_initializer)
-            self._biases = None
-            if build_bias:
-                with tf.variable_scope(outer) as inner:
-                    inner.set_partitioner(None)
-                    self._biases = tf.get_variable(
-                        "bias", [output_size], dtype=dtype,
-                        initializer=bias_initializer or tf.constant_initializer(
-                            0.0, dtype=dtype))
-
-    def __call__(self, args):
-        tf = _tf()
-        args = list(args) if isinstance(args, (list, tuple)) else [args]
-        res = tf.matmul(args[0] if len(args) == 1 else tf.concat(args, 1), self._weights)
-        return tf.nn.bias_add(res, self._biases) if self._biases is not None else res
-
-
-def _wrappers():
-    """TF 1.15's ``EmbeddingWrapper`` and ``OutputProjectionWrapper``, on this stack's
-    ``RNNCell`` (made on first use: tf-keras's cells are imported only then)."""
-    tf = _tf()
-    RNNCell = tf.nn.rnn_cell.RNNCell
-
-    class EmbeddingWrapper(RNNCell):
-        """Embeds integer inputs (``embedding``, uniform in +-sqrt(3) unless the
-        scope has an initializer), then runs ``cell``."""
-
-        def __init__(self, cell, embedding_classes, embedding_size, initializer=None,
-                     reuse=None):
-            super(EmbeddingWrapper, self).__init__(_reuse=reuse)
-            if embedding_classes <= 0 or embedding_size <= 0:
-                raise ValueError("Both embedding_classes and embedding_size must be > 0: "
-                                 "%d, %d." % (embedding_classes, embedding_size))
-            self._cell = cell
-            self._embedding_classes = embedding_classes
-            self._embedding_size = embedding_size
-            self._initializer = initializer
-
-        @property
-        def state_size(self):
-            return self._cell.state_size
-
-        @property
-        def output_size(self):
-            return self._cell.output_size
-
-        def zero_state(self, batch_size, dtype):
-            with tf.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
-                return self._cell.zero_state(batch_size, dtype)
-
-        def call(self, inputs, state):
-            with tf.device("/cpu:0"):
-                if self._initializer:
-                    initializer = self._initializer
-                elif tf.get_variable_scope().initializer:
-                    initializer = tf.get_variable_scope().initializer
-                else:
-                    sqrt3 = math.sqrt(3)
-                    initializer = tf.random_uniform_initializer(-sqrt3, sqrt3)
-                dtype = state[0].dtype if isinstance(state, tuple) else state.dtype
-                embedding = tf.get_variable(
-                    "embedding", [self._embedding_classes, self._embedding_size],
-                    initializer=initializer, dtype=dtype)
-                embedded = tf.nn.embedding_lookup(embedding, tf.reshape(inputs, [-1]))
-            return self._cell(embedded, state)
-
-    class OutputProjectionWrapper(RNNCell):
-        """Runs ``cell``, then projects its output to ``output_size``."""
-
-        def __init__(self, cell, output_size, activation=None, reuse=None):
-            super(OutputProjectionWrapper, self).__init__(_reuse=reuse)
-            if output_size < 1:
-                raise ValueError("Parameter output_size must be > 0: %d." % output_size)
-            self._cell = cell
-            self._output_size = output_size
-            self._activation = activation
-            self._linear = None
-
-        @property
-        def state_size(self):
-            return self._cell.state_size
-
-        @property
-        def output_size(self):
-            return self._output_size
-
-        def zero_state(self, batch_size, dtype):
-            with tf.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
-                return self._cell.zero_state(batch_size, dtype)
-
-        def call(self, inputs, state):
-            output, res_state = self._cell(inputs, state)
-            if self._linear is None:
-                self._linear = _Linear(output, self._output_size, True)
-            projected = self._linear(output)
-            if self._activation:
-                projected = self._activation(projected)
-            return projected, res_state
-
-    return EmbeddingWrapper, OutputProjectionWrapper
 
 
 def _extract_argmax_and_embed(embedding, output_projection=None, update_embedding=True):
@@ -234,17 +120,17 @@ def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symb
                           feed_previous=False, dtype=None, scope=None):
     """Embeds and encodes ``encoder_inputs``, then ``embedding_rnn_decoder``."""
     tf = _tf()
-    EmbeddingWrapper, OutputProjectionWrapper = _wrappers()
     with tf.variable_scope(scope or "embedding_rnn_seq2seq") as scope:
         if dtype is not None:
             scope.set_dtype(dtype)
         else:
             dtype = scope.dtype
-        encoder_cell = EmbeddingWrapper(copy.deepcopy(cell), embedding_classes=num_encoder_symbols,
-                                        embedding_size=embedding_size)
+        encoder_cell = rnn.EmbeddingWrapper(copy.deepcopy(cell),
+                                            embedding_classes=num_encoder_symbols,
+                                            embedding_size=embedding_size)
         _, encoder_state = tf.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
         if output_projection is None:
-            cell = OutputProjectionWrapper(cell, num_decoder_symbols)
+            cell = rnn.OutputProjectionWrapper(cell, num_decoder_symbols)
 
         def decoder(feed, update=True):
             return embedding_rnn_decoder(
@@ -264,7 +150,6 @@ def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols
                                scope=None):
     """Encoder and decoder share one embedding and ``cell``'s variables."""
     tf = _tf()
-    _, OutputProjectionWrapper = _wrappers()
     with tf.variable_scope(scope or "embedding_tied_rnn_seq2seq", dtype=dtype) as scope:
         dtype = scope.dtype
         if output_projection is not None:
@@ -279,7 +164,7 @@ def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols
         if num_decoder_symbols is not None:
             output_symbols = num_decoder_symbols
         if output_projection is None:
-            cell = OutputProjectionWrapper(cell, output_symbols)
+            cell = rnn.OutputProjectionWrapper(cell, output_symbols)
 
         def decoder(feed, update=True):
             loop_function = _extract_argmax_and_embed(
@@ -404,18 +289,18 @@ def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encode
     """The translate tutorial's model: embed and encode, then an attention decoder over
     the encoder's outputs."""
     tf = _tf()
-    EmbeddingWrapper, OutputProjectionWrapper = _wrappers()
     with tf.variable_scope(scope or "embedding_attention_seq2seq", dtype=dtype) as scope:
         dtype = scope.dtype
-        encoder_cell = EmbeddingWrapper(copy.deepcopy(cell), embedding_classes=num_encoder_symbols,
-                                        embedding_size=embedding_size)
+        encoder_cell = rnn.EmbeddingWrapper(copy.deepcopy(cell),
+                                            embedding_classes=num_encoder_symbols,
+                                            embedding_size=embedding_size)
         encoder_outputs, encoder_state = tf.nn.static_rnn(encoder_cell, encoder_inputs,
                                                           dtype=dtype)
         attention_states = tf.concat([tf.reshape(e, [-1, 1, cell.output_size])
                                       for e in encoder_outputs], 1)
         output_size = None
         if output_projection is None:
-            cell = OutputProjectionWrapper(cell, num_decoder_symbols)
+            cell = rnn.OutputProjectionWrapper(cell, num_decoder_symbols)
             output_size = num_decoder_symbols
 
         def decoder(feed, update=True):
