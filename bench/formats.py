@@ -23,6 +23,7 @@ import common  # noqa: E402  (puts the project on the import path)
 import numpy as np  # noqa: E402
 
 from tf1_mnist import data, export  # noqa: E402
+from tf1_mnist.checkpoint import open_model  # noqa: E402
 from tf1_mnist.recipes import configure  # noqa: E402
 
 RUNTIMES = {"tflite": "TF Lite interpreter", "tflite-int8": "TF Lite interpreter",
@@ -92,7 +93,7 @@ def web_row(model_dir, arrays, directory, runtime):
     if missing:
         return "no " + ", ".join(missing)
     out = os.path.join(directory, "web-" + os.path.basename(model_dir))
-    result = export.export_web(model_dir, out, arrays, runtime=runtime)
+    result = export.export_web(open_model(model_dir), out, arrays, runtime=runtime)
     with open(os.path.join(out, "test-images.bin"), "wb") as f:
         f.write(arrays["test_images"].tobytes())
     with socket.socket() as s:
@@ -122,7 +123,7 @@ def web_row(model_dir, arrays, directory, runtime):
 def reference(model_dir, arrays):
     from tf1_mnist.restore import Predictor
 
-    with Predictor(model_dir) as predictor:
+    with Predictor(open_model(model_dir)) as predictor:
         return predictor.predictions(data.scale(arrays["test_images"].reshape(-1, 784)))
 
 
@@ -155,7 +156,7 @@ def main():
                 if fmt == "web":
                     r = web_row(model_dir, arrays, tmp, args.runtime)
                 else:
-                    r = export.converted(model_dir, arrays, fmt)[1]
+                    r = export.converted(open_model(model_dir), arrays, fmt)[1]
                 if isinstance(r, str):
                     notes.append("{} {}: {}".format(network, fmt, r))
                     continue

@@ -104,6 +104,7 @@ def render_all(digits, rendering, directory, seed=0):
 
 def accuracies(model_dirs, arrays, count, seed=0, log=print):
     """{model: {"original": acc, rendering: acc, ...}} on the first ``count`` test digits."""
+    from tf1_mnist.checkpoint import open_model
     from tf1_mnist.restore import Predictor
 
     digits = arrays["test_images"][:count]
@@ -118,7 +119,7 @@ def accuracies(model_dirs, arrays, count, seed=0, log=print):
                 rendering, count, time.time() - start))
     results = {}
     for name, model_dir in model_dirs.items():
-        with Predictor(model_dir) as predictor:
+        with Predictor(open_model(model_dir)) as predictor:
             results[name] = {key: float(np.mean(predictor.predictions(x) == labels))
                              for key, x in inputs.items()}
     return results

@@ -13,10 +13,10 @@ the first (or waits for it). Under the lock, cleanup removes the checkpoint the 
 one replaces, files that dead runs left (temporaries, unreferenced checkpoint files),
 and nothing else.
 """
+import collections
 import errno
 import fcntl
 import json
-import math
 import os
 import platform
 import re
@@ -154,6 +154,18 @@ def save(sess, saver, model_dir, description):
         files.fsync_dir(model_dir)
 
 
+# A trained model's directory with its checked ``model.json``: opened once (the command
+# line opens it first, so a typo or a missing model is said before TensorFlow starts),
+# then handed to restore, evaluate, predict, serve and export.
+Model = collections.namedtuple("Model", ["dir", "description"])
+
+
+def open_model(model_dir):
+    """The ``Model`` in ``model_dir``; UserError, one line, when there is none or its
+    ``model.json`` could not rebuild and restore it."""
+    return Model(model_dir, load_description(model_dir))
+
+
 def load_description(model_dir):
     """The parsed and checked ``model.json``; UserError, one line, for anything that
     would keep the model from being rebuilt and restored."""
@@ -201,20 +213,12 @@ def _problem(d):
     hp = d["hparams"]
     if not isinstance(hp, dict):
         return "'hparams' is not an object"
-    for key, default in recipes.SPECS[d["model"]].recipe.items():
+    for key in recipes.SPECS[d["model"]].recipe:
         if key not in hp:
             return "hparams lacks {!r}".format(key)
-        value = hp[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value):
-            return "hparams {!r} is {!r}, not a number".format(key, value)
-        if isinstance(default, int) and not isinstance(value, int):
-            return "hparams {!r} is {!r}, not a whole number".format(key, value)
-        low_ok = value >= 0 if key == "dropout_rate" else value > 0
-        high_ok = value <= 1 if key == "dropout" else value < 1 if key == "dropout_rate" \
-            else True
-        if not (low_ok and high_ok):
-            return "hparams {!r} is {!r}, out of range".format(key, value)
+        wrong = recipes.problem(key, hp[key])
+        if wrong:
+            return "hparams {!r} is {!r}, {}".format(key, hp[key], wrong)
     if d["model"] == recipes.MLP and (hp["n_input"], hp["n_output"]) != (784, 10):
         return "hparams n_input/n_output are {}/{}, MNIST's are 784/10".format(
             hp["n_input"], hp["n_output"])

@@ -41,8 +41,14 @@ def _non_negative_float(text):
     return _number(text, float, lambda v: v >= 0, "a number >= 0")
 
 
-def _probability(text):
-    return _number(text, float, lambda v: 0 < v <= 1, "in (0, 1]")
+def _hparam(key):
+    """The flag type for hyper-parameter ``key``: its kind and range in recipes.SCHEMA,
+    the ones a model.json is checked against."""
+    from tf1_mnist import recipes
+
+    kind = recipes.SCHEMA[key].kind
+    return lambda text: _number(text, kind, lambda v: recipes.in_range(key, v),
+                                recipes.wanted(key))
 
 
 def _port(text):
@@ -120,20 +126,21 @@ def _train_arguments(parser):
     hp = recipes.DEFAULT_HPARAMS
     parser.add_argument("--model", choices=recipes.NAMES, default=recipes.MLP,
                         help="which tutorial's network (the table in docs/networks.md)")
-    for flag, kind, text in (
-            ("--learning-rate", _positive_float, "Adam learning rate (default: {}; other "
-             "models: their recipe's)".format(hp["learning_rate"])),
-            ("--batch-size", _positive_int, "images per minibatch (default: {}; other "
-             "models: their recipe's)".format(hp["batch_size"]))):
-        parser.add_argument(flag, type=kind, default=argparse.SUPPRESS, help=text)
+    for key, text in (("learning_rate", "Adam learning rate"),
+                      ("batch_size", "images per minibatch")):
+        parser.add_argument("--" + key.replace("_", "-"), type=_hparam(key),
+                            default=argparse.SUPPRESS,
+                            help="{} (default: {}; other models: their recipe's)".format(
+                                text, hp[key]))
     length = parser.add_mutually_exclusive_group()
-    length.add_argument("--n-iterations", type=_positive_int, default=argparse.SUPPRESS,
+    length.add_argument("--n-iterations", type=_hparam("n_iterations"),
+                        default=argparse.SUPPRESS,
                         help="do-mlp: training iterations (default: {})".format(
                             hp["n_iterations"]))
     length.add_argument("--epochs", type=_positive_float, default=argparse.SUPPRESS,
                         help="passes over the training images instead (the tutorial's "
                              "schedule is about 2.3; other models: default their recipe's)")
-    parser.add_argument("--dropout", type=_probability, default=argparse.SUPPRESS,
+    parser.add_argument("--dropout", type=_hparam("dropout"), default=argparse.SUPPRESS,
                         help="do-mlp: keep probability fed to keep_prob while training "
                              "(default: {}; the faithful network builds dropout but never "
                              "uses it)".format(hp["dropout"]))
@@ -164,7 +171,7 @@ def _train_arguments(parser):
                      "save the model.",
          parents=(NEW_MODEL, DATA_DIR), arguments=_train_arguments)
 def cmd_train(args):
-    from tf1_mnist import checkpoint, data, distributed, recipes
+    from tf1_mnist import checkpoint, cluster, data, recipes
     from tf1_mnist.train import Monitor, train
 
     model_dir = checkpoint.resolve_model_dir(args.model_dir)
@@ -172,7 +179,7 @@ def cmd_train(args):
         "learning_rate", "batch_size", "n_iterations", "dropout") if hasattr(args, key)}
     config = recipes.configure(args.model, overrides, getattr(args, "epochs", None),
                                getattr(args, "variant", None), args.seed)
-    task = distributed.from_environment()
+    task = cluster.from_environment()
     if task is None and args.sync:
         raise UserError("--sync applies to parameter-server training; set $TF_CONFIG (see "
                         "the README) or drop --sync")
@@ -187,21 +194,13 @@ def cmd_train(args):
 
 
 def _train_task(args, task, source, model_dir, config, monitor):
-    """Run as a task of the $TF_CONFIG cluster; the process ends here."""
+    """Run as a task of the $TF_CONFIG cluster; the process ends in ``distributed``."""
+    if args.log_dir and task.type == "worker":
+        raise UserError("--log-dir is not supported with $TF_CONFIG yet; drop it")
     from tf1_mnist import distributed
 
-    if task.type == "ps":
-        distributed.run_ps(task, args.timeout, log=monitor.log)
-        return 0
-    if args.log_dir:
-        raise UserError("--log-dir is not supported with $TF_CONFIG yet; drop it")
-    distributed.train_worker(task, source, model_dir, config, args.sync, args.timeout, monitor,
-                             wait=args.wait)
-    # TF 1.15 can hang closing a session or a tf.train.Server at exit: end here.
-    print("Model saved to {}/".format(model_dir.rstrip("/")) if task.index == 0 else
-          "Worker {} done; worker 0 saves the model".format(task.index), flush=True)
-    sys.stderr.flush()
-    os._exit(0)
+    distributed.run_task(task, source, model_dir, config, args.sync, args.timeout, monitor,
+                         wait=args.wait)
 
 
 def _predict_arguments(parser):
@@ -217,23 +216,29 @@ def _predict_arguments(parser):
                              "the ten probabilities")
 
 
+def _trained_model(args):
+    """The model ``--model-dir`` (or its default) names, opened: no model, or a broken
+    one, is said first, before any image, data or TensorFlow is touched."""
+    from tf1_mnist import checkpoint
+
+    return checkpoint.open_model(checkpoint.resolve_model_dir(args.model_dir))
+
+
 @command("predict", help="predict the digit in one or more images with a trained model",
          description="Predict the digit in each image (any size, PNG/JPEG/BMP/TIFF/WebP, dark on light or "
                      "light on dark), preprocessed the way MNIST was made.",
          parents=(TRAINED_MODEL,), arguments=_predict_arguments)
 def cmd_predict(args):
-    from tf1_mnist import checkpoint, files
+    from tf1_mnist import files
     from tf1_mnist.predict import predict_files
 
-    model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    description = checkpoint.load_description(model_dir)  # no model: say so first
+    model = _trained_model(args)
     if args.top > 10:
         raise UserError("--top {}: there are only 10 digits; choose 1 to 10".format(args.top))
     if args.show:
         files.check_writable_dir(os.path.dirname(os.path.abspath(args.show)), "picture",
                                  "--show path")
-    failed = predict_files(args.images, model_dir, raw=args.raw, top=args.top,
-                           show=args.show, description=description)
+    failed = predict_files(args.images, model, raw=args.raw, top=args.top, show=args.show)
     return ExitStatus.ERROR if failed else 0
 
 
@@ -247,14 +252,13 @@ def _evaluate_arguments(parser):
          description="Evaluate a saved model on the 10,000 MNIST test images.",
          parents=(TRAINED_MODEL, DATA_DIR), arguments=_evaluate_arguments)
 def cmd_evaluate(args):
-    from tf1_mnist import checkpoint, data, plots
+    from tf1_mnist import data, plots
     from tf1_mnist.evaluate import evaluate, format_report
 
-    model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    description = checkpoint.load_description(model_dir)  # no model: say so first
+    model = _trained_model(args)
     arrays = data.load_mnist(data.resolve_data_dir(args.data_dir))
-    result = evaluate(model_dir, data.scale(arrays["test_images"].reshape(-1, 784)),
-                      arrays["test_labels"], description)
+    result = evaluate(model, data.scale(arrays["test_images"].reshape(-1, 784)),
+                      arrays["test_labels"])
     print(format_report(result))
     if args.confusion_png:
         plots.confusion(result, args.confusion_png)
@@ -448,26 +452,25 @@ def _export_arguments(parser):
                      "format is run on the 10,000 test digits and its size and accuracy printed.",
          parents=(TRAINED_MODEL, DATA_DIR), arguments=_export_arguments)
 def cmd_export(args):
-    from tf1_mnist import checkpoint, data, export
+    from tf1_mnist import data, export
 
-    model_dir = checkpoint.resolve_model_dir(args.model_dir)
     out = args.out or export.DEFAULT_OUTS[args.format]
     if args.runtime and args.format != "web":
         raise UserError("--runtime applies to --format web; drop it")
+    model = _trained_model(args)
     if args.format == "saved_model":
-        target = export.export(model_dir, out)
+        target = export.export(model, out)
         print("SavedModel written to {}/ (tag serve, signature serving_default)".format(target))
         return 0
-    description = checkpoint.load_description(model_dir)  # no model: say so first
     # Converting needs no data: MNIST, where it is, measures the converted model.
     data_dir = data.resolve_data_dir(args.data_dir)
     arrays = None if data.missing_files(data_dir) else data.load_mnist(data_dir, download=False)
     if args.format == "web":
-        result = export.export_web(model_dir, out, arrays, description, args.runtime)
+        result = export.export_web(model, out, arrays, args.runtime)
         written = "Web page written to {}/ (model.onnx {:,} bytes; {:.1f} MB with ONNX Runtime " \
                   "Web)".format(out.rstrip("/"), result["bytes"], result["total_bytes"] / 1e6)
     else:
-        result = export.export_file(model_dir, out, arrays, args.format, description)
+        result = export.export_file(model, out, arrays, args.format)
         written = "{} written to {} ({}, {:,} bytes)".format(
             export.FILE_FORMATS[args.format][2], out,
             "int8" if args.format == "tflite-int8" else "float32", result["bytes"])
@@ -502,11 +505,9 @@ def _serve_arguments(parser):
                      "POST /v1/images:predict for image files.",
          parents=(TRAINED_MODEL,), arguments=_serve_arguments)
 def cmd_serve(args):
-    from tf1_mnist import checkpoint
     from tf1_mnist.serve import serve
 
-    model_dir = checkpoint.resolve_model_dir(args.model_dir)
-    description = checkpoint.load_description(model_dir)
+    model = _trained_model(args)
     try:
         import flask  # noqa: F401
         import waitress  # noqa: F401
@@ -517,8 +518,8 @@ def cmd_serve(args):
 
     say = lambda line: print(line, flush=True)  # noqa: E731
     try:
-        serve(model_dir, host=args.host, port=args.port, ready=say,
-              log=None if args.quiet else say, description=description)
+        serve(model, host=args.host, port=args.port, ready=say,
+              log=None if args.quiet else say)
     except KeyboardInterrupt:
         pass
     # Ctrl-C or SIGTERM is how a server is stopped, not an error.

@@ -7,6 +7,7 @@ answers ``--help`` and reports bad input without paying for TensorFlow's import.
 """
 import logging
 import os
+import sys
 import warnings
 
 from tf1_mnist.errors import UserError
@@ -34,3 +35,12 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 tf.disable_v2_behavior()
 
 TF_VERSION = tf.__version__
+
+
+def tflite_converter_on_path():
+    """TF 1.15's TFLite converter runs the ``toco_from_protos`` program installed beside
+    Python, found on PATH (a venv's python run by its path has its bin off PATH)."""
+    if TF_VERSION.startswith("1."):
+        here = os.path.dirname(sys.executable)
+        if here not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = here + os.pathsep + os.environ.get("PATH", "")

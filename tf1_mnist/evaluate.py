@@ -11,16 +11,16 @@ def confusion_matrix(labels, predictions, num_classes=NUM_CLASSES):
     return matrix
 
 
-def evaluate(model_dir, test_images, test_labels, description=None):
-    """Evaluate the model in ``model_dir`` (``description``: its already-read
-    ``model.json``) on float images [N, 784] and dense labels [N].
+def evaluate(model, test_images, test_labels):
+    """Evaluate ``model`` (``checkpoint.open_model``'s) on float images [N, 784] and dense
+    labels [N].
 
     Returns a dict: ``test_accuracy``, ``per_digit_accuracy`` (10 floats) and
     ``confusion_matrix`` (10 lists of 10 counts, rows are the true digits).
     """
     from tf1_mnist.restore import Predictor
 
-    with Predictor(model_dir, description) as predictor:
+    with Predictor(model) as predictor:
         predictions = predictor.predictions(test_images)
     matrix = confusion_matrix(test_labels, predictions)
     per_digit = np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)

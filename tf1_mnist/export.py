@@ -22,7 +22,7 @@ import sys
 import tempfile
 import warnings
 
-from tf1_mnist import checkpoint, files
+from tf1_mnist import files
 from tf1_mnist.restore import restored, signature
 from tf1_mnist.errors import UserError, first_line
 
@@ -44,10 +44,9 @@ def next_version(out_dir):
     return max(versions, default=0) + 1
 
 
-def export(model_dir, out_dir=DEFAULT_OUT):
-    """Export the model in ``model_dir``; return the version directory written. A failed
-    export leaves no folder it made."""
-    description = checkpoint.load_description(model_dir)  # a typo: answered at once
+def export(model, out_dir=DEFAULT_OUT):
+    """Export ``model`` (``checkpoint.open_model``'s) as a SavedModel; return the version
+    directory written. A failed export leaves no folder it made."""
     files.check_writable_dir(out_dir, "SavedModel", "--out")
     from tf1_mnist.compat import tf
 
@@ -61,7 +60,7 @@ def export(model_dir, out_dir=DEFAULT_OUT):
     target = os.path.join(out_dir, str(version))
     staging = tempfile.mkdtemp(prefix=".{}.".format(version), suffix=files.PART, dir=out_dir)
     try:
-        with restored(model_dir, description) as (sess, g):
+        with restored(model) as (sess, g):
             signature_def = tf.saved_model.signature_def_utils.predict_signature_def(
                 **signature(g))
             builder = tf.saved_model.builder.SavedModelBuilder(
@@ -82,17 +81,17 @@ def export(model_dir, out_dir=DEFAULT_OUT):
     return target
 
 
-def export_file(model_dir, out, arrays, fmt="tflite", description=None):
-    """Convert the model in ``model_dir`` to ``fmt`` (``FILE_FORMATS``), write it to
+def export_file(model, out, arrays, fmt="tflite"):
+    """Convert ``model`` to ``fmt`` (``FILE_FORMATS``), write it to
     ``out`` and return what ``converted`` measured."""
     what = FILE_FORMATS[fmt][2]
     files.check_writable_dir(os.path.dirname(os.path.abspath(out)), what, "--out")
-    content, result = converted(model_dir, arrays, fmt, description)
+    content, result = converted(model, arrays, fmt)
     files.write_file(out, content, what=what, fix="choose another --out")
     return result
 
 
-def export_web(model_dir, out_dir, arrays, description=None, runtime=None):
+def export_web(model, out_dir, arrays, runtime=None):
     """The drawing page as a static folder ``out_dir`` (see ``tf1_mnist.static_page``) that
     runs the model as ONNX in the browser; returns what ``converted`` measured (with ONNX
     Runtime in Python), and the folder's ``total_bytes``."""
@@ -105,40 +104,39 @@ def export_web(model_dir, out_dir, arrays, description=None, runtime=None):
         raise UserError("{}: exists and is not a page this command wrote, so it is not "
                         "replaced; choose another --out (a new or empty folder)".format(out_dir))
     runtime_files = static_page.runtime(runtime, out=sys.stderr)
-    content, result = converted(model_dir, arrays, "onnx", description)
+    content, result = converted(model, arrays, "onnx")
     static_page.write_folder(out_dir, content, runtime_files)
     result["total_bytes"] = sum(os.path.getsize(os.path.join(folder, name))
                                 for folder, _, names in os.walk(out_dir) for name in names)
     return result
 
 
-def converted(model_dir, arrays, fmt, description=None):
-    """``(content, measured)``: the model in ``model_dir`` converted to ``fmt`` and run on
-    MNIST's test set (``arrays``, ``data.load_mnist``'s). ``measured``: ``{"bytes",
-    "accuracy", "agreement", "reference_accuracy", "seconds_per_image"}``, ``agreement``
-    being the share of test digits whose class is the restored model's; only ``bytes``
-    when ``arrays`` is None (converting needs no data, but for int8's calibration).
-    ``description``: the model's already-read ``model.json``."""
+def converted(model, arrays, fmt):
+    """``(content, measured)``: ``model`` (``checkpoint.open_model``'s) converted to
+    ``fmt`` and run on MNIST's test set (``arrays``, ``data.load_mnist``'s), a chunk at a
+    time. ``measured``: ``{"bytes", "accuracy", "agreement", "reference_accuracy",
+    "seconds_per_image"}``, ``agreement`` being the share of test digits whose class is
+    the restored model's; only ``bytes`` when ``arrays`` is None (converting needs no
+    data, but for int8's calibration)."""
     import numpy as np
 
-    from tf1_mnist import data
+    from tf1_mnist import data, session
 
     convert, run, what = FILE_FORMATS[fmt]
-    description = description or checkpoint.load_description(model_dir)
     if arrays is None:
         if fmt == "tflite-int8":
             raise UserError("tflite-int8 is calibrated on {} MNIST training images, and no "
                             "MNIST was found; point --data-dir (or ${}) at a copy, or run "
                             "`tf1-mnist download`".format(CALIBRATION, data.DATA_DIR_ENV))
-        with restored(model_dir, description) as (sess, g):
-            content = _convert(convert, sess, g, None, model_dir, what)
+        with restored(model) as (sess, g):
+            content = _convert(convert, sess, g, None, model.dir, what)
         return content, {"bytes": len(content)}
     images = data.scale(arrays["test_images"].reshape(-1, 784)).astype(np.float32)
     calibration = data.scale(arrays["train_images"][:CALIBRATION].reshape(-1, 784)) \
         .astype(np.float32)
-    with restored(model_dir, description) as (sess, g):
-        reference = sess.run(g.prediction, {g.X: images})
-        content = _convert(convert, sess, g, calibration, model_dir, what)
+    with restored(model) as (sess, g):
+        reference = session.run_in_chunks(sess, g.prediction, g.X, images)
+        content = _convert(convert, sess, g, calibration, model.dir, what)
     classes, seconds = run(content, images)
     return content, {
         "bytes": len(content), "accuracy": float(np.mean(classes == arrays["test_labels"])),
@@ -162,12 +160,9 @@ def _convert(convert, sess, g, calibration, model_dir, what):
 def tflite_model(sess, g, calibration, int8=False):
     """TF Lite's own converter, from the session (``int8``: calibrated on ``calibration``,
     int8 in and out)."""
-    from tf1_mnist.compat import TF_VERSION, tf
+    from tf1_mnist.compat import tf, tflite_converter_on_path
 
-    if TF_VERSION.startswith("1."):
-        # TF 1.15's converter runs the toco_from_protos program installed beside Python.
-        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + \
-            os.environ.get("PATH", "")
+    tflite_converter_on_path()
     outputs = [g.probabilities] if int8 else [g.probabilities, g.prediction]
     converter = tf.lite.TFLiteConverter.from_session(sess, [g.X], outputs)
     if int8:

@@ -7,13 +7,15 @@ signal is noted, a KeyboardInterrupt stops what runs, the commit points check th
 the status a shell gives a process ended by that signal.
 """
 import contextlib
+import enum
 import os
 import signal
 import sys
 
 
-class ExitStatus(object):
-    """Every status the command line exits with."""
+@enum.unique
+class ExitStatus(enum.IntEnum):
+    """Every status the command line exits with (each once: ``unique``)."""
     SUCCESS = 0
     ERROR = 1  # a mistake said in one line: a UserError, an unreadable image, a failed cell
     USAGE = 2  # a bad flag (argparse's own)

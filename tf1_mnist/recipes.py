@@ -30,6 +30,45 @@ DEFAULT_HPARAMS = collections.OrderedDict([
     ("dropout", 0.5),     # keep probability fed while training, as in the tutorial
 ])
 
+# Each hyper-parameter's kind and range, read by the command line's flags and by the
+# check of a model.json: ``bounds`` says which ends are in, as interval notation does
+# ("(]": low < value <= high); a high of None is no upper bound.
+Range = collections.namedtuple("Range", ["kind", "low", "high", "bounds"])
+_COUNT, _POSITIVE = Range(int, 0, None, "()"), Range(float, 0, None, "()")
+SCHEMA = collections.OrderedDict(
+    [(key, _COUNT) for key in ("n_input", "n_hidden1", "n_hidden2", "n_hidden3", "n_output",
+                               "n_iterations", "batch_size", "epochs")] +
+    [("learning_rate", _POSITIVE),
+     ("dropout", Range(float, 0, 1, "(]")),        # a keep probability: 0 keeps nothing
+     ("dropout_rate", Range(float, 0, 1, "[)"))])  # the fraction dropped: 1 drops all
+
+
+def in_range(key, value):
+    """Whether the number ``value`` is within ``key``'s range in ``SCHEMA``."""
+    r = SCHEMA[key]
+    above = value >= r.low if r.bounds[0] == "[" else value > r.low
+    below = r.high is None or (value <= r.high if r.bounds[1] == "]" else value < r.high)
+    return above and below
+
+
+def wanted(key):
+    """``key``'s range in words, for an error message: "a positive integer", "in (0, 1]"."""
+    r = SCHEMA[key]
+    if r.high is None and (r.low, r.bounds[0]) == (0, "("):
+        return "a positive " + ("integer" if r.kind is int else "number")
+    return "in {}{}, {}{}".format(r.bounds[0], r.low, r.high, r.bounds[1])
+
+
+def problem(key, value):
+    """What is wrong with ``value`` (a parsed JSON value) for ``key``, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value):
+        return "not a number"
+    if SCHEMA[key].kind is int and not isinstance(value, int):
+        return "not a whole number"
+    return None if in_range(key, value) else "out of range"
+
+
 MNIST_TRAIN_IMAGES = 60000
 # read_data_sets' validation_size: the MLP trains on the other 55,000 training images.
 HOLD_OUT = 5000

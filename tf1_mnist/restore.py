@@ -13,21 +13,21 @@ from tf1_mnist import checkpoint
 
 
 @contextlib.contextmanager
-def restored(model_dir, description=None):
-    """``(session, graph pieces)`` of the model in ``model_dir``, rebuilt for inference
-    (no optimizer, no dropout ops) in a graph of its own and restored, for the duration. ``description``: its
-    ``model.json`` when the caller has read it already."""
+def restored(model):
+    """``(session, graph pieces)`` of ``model`` (``checkpoint.open_model``'s), rebuilt for
+    inference (no optimizer, no dropout ops) in a graph of its own and restored, for the
+    duration."""
     from tf1_mnist import networks, session
     from tf1_mnist.compat import tf
 
-    description = description or checkpoint.load_description(model_dir)
+    description = model.description
     graph = tf.Graph()
     with graph.as_default():
         g = networks.build(description["model"], description["hparams"],
                            description.get("variant"), training_ops=False, dropout=False)
         saver = tf.train.Saver(tf.trainable_variables())
         with tf.Session(graph=graph, config=session.config()) as sess:
-            checkpoint.restore(sess, saver, model_dir, description)
+            checkpoint.restore(sess, saver, model.dir, description)
             yield sess, g
 
 
@@ -40,12 +40,13 @@ def signature(g):
 
 
 class Predictor(object):
-    """A restored model, held open; use as a context manager."""
+    """A restored model (``checkpoint.open_model``'s), held open; use as a context
+    manager."""
 
-    def __init__(self, model_dir, description=None):
-        self.description = description or checkpoint.load_description(model_dir)
+    def __init__(self, model):
+        self.model = model
         self._open = contextlib.ExitStack()
-        self.sess, self.g = self._open.enter_context(restored(model_dir, self.description))
+        self.sess, self.g = self._open.enter_context(restored(model))
 
     def probabilities(self, inputs):
         """Class probabilities [N, 10] for network inputs [N, 784]."""

@@ -20,7 +20,6 @@ in ``SERVER_SETTINGS`` plus a deadline for each request's headers and body
 requests under way for up to ``DRAIN_SECONDS`` and returns.
 """
 import json
-import os
 import sys
 import time
 
@@ -29,12 +28,12 @@ import numpy as np
 from tf1_mnist import images
 from tf1_mnist.errors import UserError, first_line
 from tf1_mnist.lifecycle import interrupted, signals_noted
+from tf1_mnist.static_page import WEB
 
 MODEL_NAME = "mnist"
 VERSION = "1"
 MAX_BODY = 10 * 1024 * 1024
 MAX_INSTANCES = 10000
-WEB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
 
 # Chosen on bench/serve_bench.py's hostile rows (docs/serve.md): waitress reads every
 # request whole in its event loop before a worker thread sees it, so slow clients cost a
@@ -298,10 +297,9 @@ def server_settings():
     return settings
 
 
-def serve(model_dir, host="127.0.0.1", port=8501, ready=print, log=None, description=None):
-    """Restore the model once, then serve until Ctrl-C or SIGTERM. ``log``: where each
-    request's access line goes (None: nowhere); ``description``: the model's
-    already-read ``model.json``."""
+def serve(model, host="127.0.0.1", port=8501, ready=print, log=None):
+    """Restore ``model`` (``checkpoint.open_model``'s) once, then serve until Ctrl-C or
+    SIGTERM. ``log``: where each request's access line goes (None: nowhere)."""
     import logging
 
     import waitress
@@ -311,7 +309,7 @@ def serve(model_dir, host="127.0.0.1", port=8501, ready=print, log=None, descrip
     # "Task queue depth is N" under a burst of clients: expected, and not the user's news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    with Predictor(model_dir, description) as predictor:
+    with Predictor(model) as predictor:
         predictor.probabilities([np.zeros(784, np.float32)])  # warm up before the first user
         app = create_app(predictor)
         try:
@@ -323,7 +321,7 @@ def serve(model_dir, host="127.0.0.1", port=8501, ready=print, log=None, descrip
         shown_host = "[{}]".format(host) if ":" in host else host
         ready("Serving {} (model {}) at http://{}:{}/ ; TF Serving's REST API at "
               "http://{}:{}/v1/models/{} ; Ctrl-C stops".format(
-                  model_dir, predictor.description["model"], shown_host, server.effective_port,
+                  model.dir, model.description["model"], shown_host, server.effective_port,
                   shown_host, server.effective_port, MODEL_NAME))
         try:
             with signals_noted():

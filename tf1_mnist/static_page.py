@@ -32,7 +32,7 @@ RUNTIME_FILES = {
         "3398c10d07d229bd91b364548e130e0e51a8e5704b88c7c083ebbeb78842dee2",
 }
 PAGE_FILES = ("style.css", "app.js", "browser.js")
-WEB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
+WEB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")  # the page's files
 NOTICE = "NOTICE-onnxruntime-web.txt"  # in web/, shipped beside the runtime's files
 
 

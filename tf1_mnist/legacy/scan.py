@@ -74,16 +74,6 @@ def api_uses(source, bound=None):
     return sorted(found)
 
 
-def contrib_uses(text):
-    """(line, 'tf.contrib.X') of each use of ``tf.contrib`` in the script."""
-    found = set()
-    for line, name in api_uses(text):
-        parts = name.split(".")
-        if parts[:2] == ["tf", "contrib"]:
-            found.add((line, ".".join(parts[:3])))
-    return sorted(found)
-
-
 def attribute_uses(source, names):
     """(line, name) of each ``.name`` attribute in the script, for ``name`` in ``names``."""
     return sorted({(node.lineno, node.attr) for node in ast.walk(_tree(source))

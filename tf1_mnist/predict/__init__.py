@@ -12,15 +12,14 @@ from tf1_mnist.errors import UserError, one_line
 from tf1_mnist.restore import Predictor
 
 
-def predict_files(paths, model_dir, raw=False, out=print, err=None, top=1, show=None,
-                  description=None):
+def predict_files(paths, model, raw=False, out=print, err=None, top=1, show=None):
     """Print one tutorial-style line per image (and with ``top`` > 1 the ``top`` most
     likely digits); with ``show``, save a picture of each input, what the network saw
     and the ten probabilities. Return how many images failed.
 
     Every image is read (once) before the model is restored, so a typo costs no
     TensorFlow start-up; an unreadable image is reported on ``err`` and skipped.
-    ``description``: the model's already-read ``model.json``.
+    ``model``: ``checkpoint.open_model``'s.
     """
     err = err or (lambda line: print(line, file=sys.stderr))
     inputs, names, decoded, failed = [], [], [], 0
@@ -35,7 +34,7 @@ def predict_files(paths, model_dir, raw=False, out=print, err=None, top=1, show=
         names.append(path)
         decoded.append(image)
     if inputs:
-        with Predictor(model_dir, description) as predictor:
+        with Predictor(model) as predictor:
             probabilities = predictor.probabilities(inputs)
         for name, p in zip(names, probabilities):
             digit = int(np.argmax(p))
