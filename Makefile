@@ -62,7 +62,7 @@ test-colab:
 	$(COLAB_VENV)/bin/python -m pip wheel -q --disable-pip-version-check --no-deps -w $(COLAB_VENV)/dist $(COLAB_VENV)/src
 	$(COLAB_VENV)/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps tf-slim==1.1.0 $(COLAB_VENV)/dist/tf1_mnist-*.whl
 	rm -rf $(COLAB_VENV)/src
-	PATH="$(abspath $(COLAB_VENV))/bin:$$PATH" $(COLAB_VENV)/bin/python -m pytest tests/test_notebooks.py
+	PATH="$(abspath $(COLAB_VENV))/bin:$$PATH" $(COLAB_VENV)/bin/python -m pytest tests/legacy/test_notebook.py
 
 clean:
 	rm -rf $(VENV) $(COLAB_VENV)

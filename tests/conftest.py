@@ -1,6 +1,7 @@
 """Shared fixtures: small IDX files made on the spot, the real MNIST, a trained model."""
 import gzip
 import os
+import re
 import shutil
 import signal
 import struct
@@ -131,7 +132,7 @@ def text(driver, element_id):
     return driver.find_element("id", element_id).text.strip()
 
 
-def wait_for(driver, element_id, condition, seconds=20):
+def wait_for(driver, element_id, condition, seconds=60):
     end = time.time() + seconds
     while time.time() < end:
         value = text(driver, element_id)
@@ -257,12 +258,11 @@ def wait_for_lock(model_dir, process):
     from tf1_mnist import checkpoint
 
     lock = os.path.join(model_dir, checkpoint.LOCK)
-    for _ in range(600):
-        if os.path.exists(lock) and os.path.getsize(lock) > 0:
-            return
+    deadline = time.time() + 300  # TensorFlow's import alone is slow on a loaded machine
+    while not (os.path.exists(lock) and os.path.getsize(lock) > 0):
         assert process.poll() is None, process.communicate()
+        assert time.time() < deadline, "the first training never took the lock"
         time.sleep(0.05)
-    raise AssertionError("the first training never took the lock")
 
 
 # --- tf1-mnist run on scripts and notebooks ------------------------------------------
@@ -274,6 +274,14 @@ def work_folder(tmp_path, source, *names):
     for name in names:
         shutil.copy(os.path.join(source, name), str(folder))
     return str(folder)
+
+
+SCRIPTS = os.path.join(ROOT, "tests", "scripts")  # the classic TF1 scripts run is tested on
+
+
+def script_folder(tmp_path, *names):
+    """A fresh folder holding the named scripts of tests/scripts/."""
+    return work_folder(tmp_path, SCRIPTS, *names)
 
 
 def run_env(data_dir=None):
@@ -303,3 +311,18 @@ def ours(err):
     """tf1-mnist's lines on stderr (TensorFlow's own warnings aside)."""
     return [line for line in err.splitlines()
             if line.startswith(("tf1-mnist", "error:", "Traceback"))]
+
+
+# --- the Keras tutorials' networks, trained by epochs ---------------------------------
+
+EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) \t\| Loss = [0-9.]+ \t\| Accuracy = [0-9.]+ \t\| "
+                        r"Validation accuracy = ([0-9.]+|-) \t\| [0-9.]+ s$")
+
+
+def small_arrays(seed=0, n_train=200, n_test=40):
+    """Random MNIST-shaped arrays, as ``data.load_arrays`` returns them."""
+    rng = np.random.RandomState(seed)
+    return {"train_images": rng.randint(0, 256, (n_train, 28, 28)).astype(np.uint8),
+            "train_labels": rng.randint(0, 10, n_train).astype(np.uint8),
+            "test_images": rng.randint(0, 256, (n_test, 28, 28)).astype(np.uint8),
+            "test_labels": rng.randint(0, 10, n_test).astype(np.uint8)}

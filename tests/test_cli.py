@@ -304,3 +304,25 @@ def test_batch_larger_than_the_training_set_is_refused(tmp_path, capsys):
               configure(hparams={"batch_size": 1000000}), Monitor(log=lambda line: None))
     assert "larger than the 250 training images" in str(info.value)
     assert not os.path.exists(str(tmp_path / "m"))
+
+
+def test_mlp_only_flags_are_refused_for_other_models(capsys, tmp_path):
+    model_dir = str(tmp_path / "model")
+    for flags in (["--n-iterations", "5"], ["--dropout", "0.5"], ["--variant", "intended"],
+                  ["--epochs", "1.5"]):
+        assert cli.main(["train", "--model", "lenet", "--model-dir", model_dir] + flags) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: --") and len(err.splitlines()) == 1
+        assert "applies to do-mlp only" in err or "whole number" in err
+    assert not os.path.exists(model_dir)  # refused before anything was created
+
+
+def test_check_reports_the_environment():
+    from tf1_mnist.compat import tf
+
+    code, out, _ = run_cli(["check"])
+    assert code == 0
+    for label in ("TensorFlow:", "Python:", "built with CUDA:", "GPUs visible:",
+                  "CPU threads:"):
+        assert label in out
+    assert tf.__version__ in out

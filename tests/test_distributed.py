@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import PROJECT_IMAGE, ROOT, run_cli
-from tf1_mnist import checkpoint, distributed
+from tf1_mnist import checkpoint, cluster
 from tf1_mnist.errors import UserError
 
 
@@ -134,13 +134,13 @@ def test_a_dead_worker_stops_the_others_with_one_line(tmp_path, mnist_dir):
 ])
 def test_bad_tf_config_is_one_line(config, message):
     with pytest.raises(UserError) as info:
-        distributed.from_environment({"TF_CONFIG": config})
+        cluster.from_environment({"TF_CONFIG": config})
     assert message in str(info.value) and "\n" not in str(info.value)
 
 
 def test_no_tf_config_means_local_training():
-    assert distributed.from_environment({}) is None
-    assert distributed.from_environment({"TF_CONFIG": " "}) is None
+    assert cluster.from_environment({}) is None
+    assert cluster.from_environment({"TF_CONFIG": " "}) is None
 
 
 @pytest.mark.slow
@@ -149,9 +149,9 @@ def test_sigterm_stops_a_waiting_ps_at_once(tmp_path):
     stop) within its one-second waits: one line, exit 143."""
     cluster = _cluster()
     ps = _start(cluster, "ps", 0, ["--timeout", "300"], str(tmp_path / "ps.log"))
-    for _ in range(600):
-        if "waiting for 2 workers" in _read(str(tmp_path / "ps.log")):
-            break
+    deadline = time.time() + 300
+    while "waiting for 2 workers" not in _read(str(tmp_path / "ps.log")):
+        assert ps[0].poll() is None and time.time() < deadline, _read(str(tmp_path / "ps.log"))
         time.sleep(0.1)
     ps[0].send_signal(signal.SIGTERM)
     code, = _finish([ps], timeout=30)

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT, write_mnist_like
 from tf1_mnist import cli, data, export, recipes
+from tf1_mnist.checkpoint import open_model
 from tf1_mnist.compat import TF_VERSION
 from tf1_mnist.recipes import configure
 from tf1_mnist.train import Monitor, train
@@ -51,7 +52,7 @@ def _probe(python, saved_model, images, tmp_path, tag):
 
 def _expected(model_dir, images):
     from tf1_mnist.restore import Predictor
-    with Predictor(model_dir) as predictor:
+    with Predictor(open_model(model_dir)) as predictor:
         return predictor.probabilities(list(images))
 
 
@@ -79,7 +80,7 @@ def test_versions_count_up_and_the_cli_lists_the_signature(small, tmp_path):
     arrays, models = small
     out = str(tmp_path / "serving")
     for _ in range(2):
-        export.export(models[recipes.MLP], out)
+        export.export(open_model(models[recipes.MLP]), out)
     os.mkdir(os.path.join(out, "not-a-version"))
     assert export.next_version(out) == 3 and sorted(os.listdir(out))[:2] == ["1", "2"]
     command = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
@@ -96,7 +97,7 @@ def test_a_failed_export_leaves_no_half_version(small, tmp_path, monkeypatch, ca
     from tf1_mnist.compat import tf
     arrays, models = small
     out = str(tmp_path / "serving")
-    export.export(models[recipes.MLP], out)
+    export.export(open_model(models[recipes.MLP]), out)
 
     def full(self, *args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -125,7 +126,7 @@ def test_savedmodels_cross_between_the_stacks(small, tmp_path):
     arrays, models = small
     images = _images(arrays)
     expected = _expected(models[recipes.MLP], images)
-    here = export.export(models[recipes.MLP], str(tmp_path / "here"))
+    here = export.export(open_model(models[recipes.MLP]), str(tmp_path / "here"))
     said, classes, probabilities = _probe(OTHER, here, images, tmp_path, "there")
     assert "loaded with TensorFlow" in said and TF_VERSION not in said
     np.testing.assert_array_equal(classes, expected.argmax(axis=1))
@@ -185,14 +186,14 @@ def test_tflite_float_and_int8_agree_with_predict(network, trained_model, lenet_
                      "--data-dir", mnist_dir]) == 0
     line = capsys.readouterr().out
     assert line.startswith("TF Lite model written to {} (float32, ".format(out)), line
-    flt = export.export_file(model_dir, out, arrays, "tflite")
+    flt = export.export_file(open_model(model_dir), out, arrays, "tflite")
     assert flt["agreement"] >= 0.998, flt
     assert "the same class as the restored model for {:.2%}".format(flt["agreement"]) in line
     assert _tflite_details(out) == ([("X", [1, 784], "float32")],
                                     [("prediction", [1], "int64"),
                                      ("probabilities", [1, 10], "float32")])
     out8 = str(tmp_path / "mnist-int8.tflite")
-    q = export.export_file(model_dir, out8, arrays, "tflite-int8")
+    q = export.export_file(open_model(model_dir), out8, arrays, "tflite-int8")
     assert abs(q["accuracy"] - flt["accuracy"]) <= 0.01, (q, flt)
     assert q["bytes"] < flt["bytes"] / 3  # int8 weights: about a quarter of float32
     assert _tflite_details(out8) == ([("X", [1, 784], "int8")],
@@ -207,7 +208,7 @@ def test_every_network_converts_to_tflite_and_onnx(name, small):
     give the restored model's class for every test digit of the made-up set."""
     arrays, models = small
     for fmt in ("tflite", "tflite-int8", "onnx"):
-        _, measured = export.converted(models[name], arrays, fmt)
+        _, measured = export.converted(open_model(models[name]), arrays, fmt)
         assert measured["bytes"] > 0
         if fmt != "tflite-int8":
             assert measured["agreement"] == 1.0, (fmt, measured)
@@ -240,7 +241,7 @@ def test_onnx_agrees_with_predict(network, trained_model, lenet_model, mnist_dir
     arrays = data.load_mnist(mnist_dir, download=False)
     images = data.scale(arrays["test_images"].reshape(-1, 784)).astype(np.float32)
     probabilities, classes = session.run(["probabilities", "classes"], {"images": images})
-    with Predictor(model_dir) as predictor:
+    with Predictor(open_model(model_dir)) as predictor:
         expected = predictor.probabilities(images)
     agreement = np.mean(classes == expected.argmax(axis=1))
     assert agreement >= 0.998

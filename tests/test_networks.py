@@ -1,13 +1,11 @@
 """The other tutorials' networks: sizes, a NumPy forward pass, epoch training, the CLI."""
-import io
 import json
 import os
-import re
 
 import numpy as np
 import pytest
 
-from conftest import PROJECT_IMAGE, run_cli
+from conftest import EPOCH_LINE, PROJECT_IMAGE, run_cli, small_arrays
 from tf1_mnist import cli, networks, recipes
 from tf1_mnist.compat import tf
 from tf1_mnist.data import keras_style_split
@@ -15,8 +13,6 @@ from tf1_mnist.recipes import configure
 from tf1_mnist.train import Monitor, train
 
 OTHERS = [name for name in recipes.NAMES if name != recipes.MLP]
-EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) \t\| Loss = [0-9.]+ \t\| Accuracy = [0-9.]+ \t\| "
-                        r"Validation accuracy = ([0-9.]+|-) \t\| [0-9.]+ s$")
 
 
 def _build(name, seed=0):
@@ -127,16 +123,8 @@ def test_keras_style_initialisation_and_seeding():
     assert not np.array_equal(kernel, values[2]["dense1/weights"])
 
 
-def _small_arrays(seed=0, n_train=200, n_test=40):
-    rng = np.random.RandomState(seed)
-    return {"train_images": rng.randint(0, 256, (n_train, 28, 28)).astype(np.uint8),
-            "train_labels": rng.randint(0, 10, n_train).astype(np.uint8),
-            "test_images": rng.randint(0, 256, (n_test, 28, 28)).astype(np.uint8),
-            "test_labels": rng.randint(0, 10, n_test).astype(np.uint8)}
-
-
 def test_keras_style_split():
-    arrays = _small_arrays()
+    arrays = small_arrays()
     train, validation, test = keras_style_split(arrays, 0.25)
     assert len(train[0]) == 150 and len(validation[0]) == 50 and len(test[0]) == 40
     np.testing.assert_allclose(validation[0][0], arrays["train_images"][150].ravel() / 255.0,
@@ -151,7 +139,7 @@ def test_keras_style_split():
 def test_epoch_training_saves_a_self_describing_model(name, tmp_path):
     lines = []
     model_dir = str(tmp_path / "model")
-    metrics = train(_small_arrays(), model_dir,
+    metrics = train(small_arrays(), model_dir,
                     configure(name, seed=0, hparams={"epochs": 2}), Monitor(log=lines.append))
     assert [EPOCH_LINE.match(line).group(1) for line in lines[:2]] == ["1", "2"]
     has_validation = recipes.SPECS[name].validation is not None
@@ -166,55 +154,13 @@ def test_epoch_training_saves_a_self_describing_model(name, tmp_path):
 
 
 def test_epoch_training_is_repeatable(tmp_path):
-    runs = [train(_small_arrays(), str(tmp_path / "m"),
+    runs = [train(small_arrays(), str(tmp_path / "m"),
                   configure("cnn-28-128", seed=1, hparams={"epochs": 1}),
                   Monitor(log=lambda line: None)) for _ in range(2)]
     for run in runs:
         for point in run["history"]:
             point.pop("seconds")
     assert runs[0] == runs[1]
-
-
-def test_progress_bar_on_a_terminal(tmp_path):
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-    terminal = Terminal()
-    lines = []
-    train(_small_arrays(), str(tmp_path / "m"),
-          configure("ann-300-200-100", seed=0, hparams={"epochs": 1}),
-          Monitor(log=lines.append, progress=terminal))
-    shown = terminal.getvalue()
-    assert "\rEpoch 1/1:" in shown and "/7 [" in shown  # tqdm's bar, one step per batch
-    assert EPOCH_LINE.match(lines[0])
-
-
-def test_no_progress_bar_off_a_terminal(tmp_path):
-    log = io.StringIO()
-    train(_small_arrays(), str(tmp_path / "m"),
-          configure("ann-300-200-100", seed=0, hparams={"epochs": 1}),
-          Monitor(log=lambda line: None, progress=log))
-    assert log.getvalue() == ""
-
-
-def test_mlp_only_flags_are_refused_for_other_models(capsys, tmp_path):
-    model_dir = str(tmp_path / "model")
-    for flags in (["--n-iterations", "5"], ["--dropout", "0.5"], ["--variant", "intended"],
-                  ["--epochs", "1.5"]):
-        assert cli.main(["train", "--model", "lenet", "--model-dir", model_dir] + flags) == 1
-        err = capsys.readouterr().err.strip()
-        assert err.startswith("error: --") and len(err.splitlines()) == 1
-        assert "applies to do-mlp only" in err or "whole number" in err
-    assert not os.path.exists(model_dir)  # refused before anything was created
-
-
-def test_check_reports_the_environment():
-    code, out, _ = run_cli(["check"])
-    assert code == 0
-    for label in ("TensorFlow:", "Python:", "built with CUDA:", "GPUs visible:",
-                  "CPU threads:"):
-        assert label in out
-    assert tf.__version__ in out
 
 
 @pytest.mark.slow

@@ -82,9 +82,10 @@ def test_status_and_metadata(server):
 
 
 def test_predict_as_tf_serving_answers(server, trained_model, mnist_dir):
+    from tf1_mnist.checkpoint import open_model
     from tf1_mnist.restore import Predictor
     x, labels = _test_digits(mnist_dir)
-    with Predictor(trained_model[0]) as predictor:
+    with Predictor(open_model(trained_model[0])) as predictor:
         expected = predictor.probabilities(list(x))
     status, body = call(server, "/v1/models/mnist:predict", {"instances": x.tolist()})
     assert status == 200 and len(body["predictions"]) == 5
@@ -208,6 +209,18 @@ def _instances_body(n=1):
     return json.dumps({"instances": [[0.5] * 784] * n}).encode("utf-8")
 
 
+def _wait_until_refused(port, seconds=60):
+    """Until the server stops accepting (it closes its socket once it notes the signal)."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        except OSError:
+            return
+        assert time.time() < deadline, "still accepting {} s after SIGTERM".format(seconds)
+        time.sleep(0.05)
+
+
 @pytest.mark.slow
 def test_sigterm_finishes_requests_under_way_then_exits_0(trained_model):
     """docker stop sends SIGTERM: the server stops accepting, answers the request it is
@@ -217,14 +230,19 @@ def test_sigterm_finishes_requests_under_way_then_exits_0(trained_model):
     assert status == 200
     body = _instances_body(3)
     client = socket.create_connection(("127.0.0.1", _port_of(running)), timeout=30)
+    # "Expect: 100-continue": the server says when it has read the headers, so the signal
+    # comes while it is reading this request, however loaded the machine is.
     client.sendall("POST /v1/models/mnist:predict HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                   "application/json\r\nContent-Length: {}\r\n\r\n".format(len(body))
-                   .encode("ascii") + body[:len(body) // 2])
-    time.sleep(0.5)
+                   "application/json\r\nExpect: 100-continue\r\nContent-Length: {}\r\n"
+                   "\r\n".format(len(body)).encode("ascii") + body[:len(body) // 2])
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = client.recv(65536)
+        assert chunk, answer
+        answer += chunk
+    assert answer == b"HTTP/1.1 100 Continue\r\n\r\n"
     running.process.send_signal(signal.SIGTERM)
-    time.sleep(1)
-    with pytest.raises(OSError):  # no longer accepting
-        socket.create_connection(("127.0.0.1", _port_of(running)), timeout=5).close()
+    _wait_until_refused(_port_of(running))
     client.sendall(body[len(body) // 2:])
     answer = b""
     while b"}]}" not in answer:

@@ -21,7 +21,7 @@ from tf1_mnist.errors import UserError
 SIDE = 28
 BOX = 20
 # Where MNIST puts a digit's centre of mass, (row, column) in pixel indices: the mean
-# over the 60,000 training images is (13.996, 14.007) (tests/test_preprocess.py
+# over the 60,000 training images is (13.996, 14.007) (tests/test_images.py
 # measures it).
 MNIST_CENTRE = (14.0, 14.0)
 # Photos are shrunk to this first: the digit ends up 20 px anyway.

@@ -1,5 +1,5 @@
 """The small data each program of this folder reads, made in its working folder (used by
-tests/test_programs.py and bench/run_scripts.py)."""
+tests/legacy/test_programs.py and bench/run_scripts.py)."""
 import os
 
 import numpy as np

@@ -170,10 +170,24 @@ def _untimed(out):
     return re.sub(r" time= \d+\.\d{5}$", "", out, flags=re.M)
 
 
+NUMBER = re.compile(r"\d+\.(\d+)")
+
+
+def _to_the_last_digit(theirs, ours):
+    """The same words, and the same numbers but for one unit in the last digit printed:
+    a sum whose threads add in another order rounds a 5th decimal either way."""
+    if NUMBER.sub("#", theirs) != NUMBER.sub("#", ours):
+        return False
+    pairs = zip(NUMBER.finditer(theirs), NUMBER.finditer(ours))
+    return all(abs(float(a.group()) - float(b.group())) <= 1.5 * 10 ** -len(a.group(1))
+               for a, b in pairs)
+
+
 def test_a_graph_network_s_sparse_layers_give_tf_1_15_s_numbers(tmp_path):
     """SciPy sparse preprocessing with ARPACK at its old path
     (scipy.sparse.linalg.eigen.arpack), tf.sparse_placeholder, sparse_tensor_dense_matmul,
-    sparse_retain dropout, seeded: every epoch's line is TensorFlow 1.15.5's."""
+    sparse_retain dropout, seeded: every epoch's line is TensorFlow 1.15.5's (to the
+    last digit printed)."""
     folder = _programs(tmp_path)
     make_data.graph(folder)
     runs = {}
@@ -191,4 +205,5 @@ def test_a_graph_network_s_sparse_layers_give_tf_1_15_s_numbers(tmp_path):
     assert re.match(r"Largest eigenvalue of the Laplacian: 1\.\d{5}\n", runs["gcn_cheby"][0])
     for model, (out, args) in sorted(runs.items()):
         code, theirs, err = _on_tf_1_15(folder, args)
-        assert (code, _untimed(theirs)) == (0, out), err
+        assert code == 0, err
+        assert _to_the_last_digit(_untimed(theirs), out), (theirs, out)

@@ -1,5 +1,5 @@
-"""`export --format web`: the drawing page as a static folder, the network running in the
-browser. Served by `python -m http.server` on 127.0.0.1 and driven in headless Chromium:
+"""tf1_mnist/static_page.py, `export --format web`: the drawing page as a static folder,
+the network running in the browser. Served by `python -m http.server` on 127.0.0.1 and driven in headless Chromium:
 drawing, clearing, uploading; its JavaScript preprocessing against `images.preprocess`;
 its classes for the 10,000 test digits against `predict`'s."""
 import os
@@ -14,16 +14,16 @@ import pytest
 from PIL import Image
 
 from conftest import PROJECT_IMAGE, TUTORIAL_IMAGE, draw_clear_upload, run_cli, wait_for
-from tf1_mnist import data, images, static_page as web
+from tf1_mnist import data, images, static_page
 
-RUNTIME = os.environ.get(web.RUNTIME_ENV)
+RUNTIME = os.environ.get(static_page.RUNTIME_ENV)
 
 
 def _runtime():
     if not RUNTIME:
         pytest.skip("${} does not name ONNX Runtime Web's npm package (`npm pack "
-                    "onnxruntime-web@{}`; .ci/run sets it)".format(web.RUNTIME_ENV,
-                                                                 web.ORT_WEB_VERSION))
+                    "onnxruntime-web@{}`; .ci/run sets it)".format(static_page.RUNTIME_ENV,
+                                                                 static_page.ORT_WEB_VERSION))
     return RUNTIME
 
 
@@ -36,13 +36,14 @@ def _serve_file(directory, name):
                                 "127.0.0.1"], cwd=str(directory), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = "http://127.0.0.1:{}/{}".format(port, name)
-    for _ in range(100):
+    deadline = time.time() + 120
+    while True:
         try:
             urlopen(url, timeout=1).close()
-            break
+            return process, url
         except OSError:
+            assert process.poll() is None and time.time() < deadline, "http.server never came up"
             time.sleep(0.1)
-    return process, url
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +68,11 @@ def test_the_folder_is_whole_and_needs_no_server_code(page):
     assert said.startswith("Web page written to {}/ (model.onnx ".format(out)), said
     assert sorted(os.listdir(out)) == ["index.html", "model.onnx", "static", "test-images.bin"]
     assert sorted(os.listdir(os.path.join(out, "static"))) == sorted(
-        list(web.PAGE_FILES) + list(web.RUNTIME_FILES) + ["NOTICE-onnxruntime-web.txt"])
-    with open(os.path.join(out, "static", web.NOTICE)) as f:
+        list(static_page.PAGE_FILES) + list(static_page.RUNTIME_FILES) +
+        ["NOTICE-onnxruntime-web.txt"])
+    with open(os.path.join(out, "static", static_page.NOTICE)) as f:
         assert f.readline().startswith("ONNX Runtime Web {} (npm package onnxruntime-web)"
-                                       .format(web.ORT_WEB_VERSION))  # the files shipped
+                                       .format(static_page.ORT_WEB_VERSION))  # the files shipped
     html = open(os.path.join(out, "index.html"), encoding="utf-8").read()
     assert "http://" not in html and "https://" not in html  # no CDN
     for element in ("canvas", "clear", "prediction", "probabilities", "network-input",
@@ -133,6 +135,7 @@ def test_javascript_preprocessing_matches_python(page, browser, mnist_dir):
 def test_browser_classes_agree_with_predict(page, browser, trained_model, mnist_dir):
     """ONNX Runtime Web, in the page, on the 10,000 test digits: the restored model's
     class for at least 99.8% of them."""
+    from tf1_mnist.checkpoint import open_model
     from tf1_mnist.restore import Predictor
 
     url, _, _ = page
@@ -157,7 +160,7 @@ def test_browser_classes_agree_with_predict(page, browser, trained_model, mnist_
     """)
     assert isinstance(classes, list), classes
     arrays = data.load_mnist(mnist_dir, download=False)
-    with Predictor(trained_model[0]) as predictor:
+    with Predictor(open_model(trained_model[0])) as predictor:
         expected = predictor.predictions(data.scale(arrays["test_images"].reshape(-1, 784)))
     assert len(classes) == 10000
     assert np.mean(np.array(classes) == expected) >= 0.998
@@ -201,27 +204,27 @@ def test_runtime_download_is_verified_and_cached(tmp_path, monkeypatch):
 
     served = tmp_path / "registry"
     served.mkdir()
-    with tarfile.open(str(served / web.TARBALL), "w:gz") as tar:
-        for name in web.RUNTIME_FILES:
+    with tarfile.open(str(served / static_page.TARBALL), "w:gz") as tar:
+        for name in static_page.RUNTIME_FILES:
             info = tarfile.TarInfo("package/dist/" + name)
             info.size = 4
             tar.addfile(info, io.BytesIO(b"fake"))
-    monkeypatch.delenv(web.RUNTIME_ENV, raising=False)
+    monkeypatch.delenv(static_page.RUNTIME_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    process, url = _serve_file(served, web.TARBALL)
+    process, url = _serve_file(served, static_page.TARBALL)
     try:
-        monkeypatch.setattr(web, "TARBALL_URL", url)
+        monkeypatch.setattr(static_page, "TARBALL_URL", url)
         with pytest.raises(UserError) as info:
-            web.runtime()
+            static_page.runtime()
         assert "(SHA-256 differs)" in str(info.value) and "\n" not in str(info.value)
-        assert not os.path.exists(web.cache_dir())
+        assert not os.path.exists(static_page.cache_dir())
         if RUNTIME and not os.path.isdir(RUNTIME):
-            with open(RUNTIME, "rb") as real, open(str(served / web.TARBALL), "wb") as f:
+            with open(RUNTIME, "rb") as real, open(str(served / static_page.TARBALL), "wb") as f:
                 f.write(real.read())
-            assert sorted(web.runtime()) == sorted(web.RUNTIME_FILES)
-            assert os.listdir(web.cache_dir()) == [web.TARBALL]
+            assert sorted(static_page.runtime()) == sorted(static_page.RUNTIME_FILES)
+            assert os.listdir(static_page.cache_dir()) == [static_page.TARBALL]
     finally:
         process.terminate()
         process.wait(timeout=10)
     if RUNTIME and not os.path.isdir(RUNTIME):  # the server is gone: from the cache
-        assert sorted(web.runtime(download=False)) == sorted(web.RUNTIME_FILES)
+        assert sorted(static_page.runtime(download=False)) == sorted(static_page.RUNTIME_FILES)
