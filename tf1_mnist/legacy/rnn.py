@@ -82,12 +82,16 @@ def _cells():
 
 
 class _Wrapping(object):
-    """What TF 1.15's wrappers share: the wrapped cell's state, and its zero state
-    under the wrapper's name."""
+    """What TF 1.15's wrappers share: the wrapped cell's state and output sizes, and its
+    zero state under the wrapper's name."""
 
     @property
     def state_size(self):
         return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
 
     def zero_state(self, batch_size, dtype):
         tf = _tf()
@@ -113,10 +117,6 @@ def _wrappers(tf, RNNCell):
             self._embedding_size = embedding_size
             self._initializer = initializer
 
-        @property
-        def output_size(self):
-            return self._cell.output_size
-
         def call(self, inputs, state):
             with tf.device("/cpu:0"):
                 initializer = self._initializer or tf.get_variable_scope().initializer
@@ -139,10 +139,6 @@ def _wrappers(tf, RNNCell):
             self._num_proj = num_proj
             self._activation = activation
             self._linear = None
-
-        @property
-        def output_size(self):
-            return self._cell.output_size
 
         def call(self, inputs, state):
             if self._linear is None:
