@@ -1,5 +1,6 @@
 """Shared fixtures: small IDX files made on the spot, the real MNIST, a trained model."""
 import gzip
+import json
 import os
 import re
 import shutil
@@ -282,6 +283,21 @@ SCRIPTS = os.path.join(ROOT, "tests", "scripts")  # the classic TF1 scripts run 
 def script_folder(tmp_path, *names):
     """A fresh folder holding the named scripts of tests/scripts/."""
     return work_folder(tmp_path, SCRIPTS, *names)
+
+
+def script_json(tmp_path, name, python=sys.executable):
+    """Run tests/scripts/``name`` under ``python``'s ``tf1-mnist run``: the JSON of its
+    last line, and its stderr."""
+    code, out, err = run_in(script_folder(tmp_path, name), [name], python=python)
+    assert code == 0, err
+    return json.loads(out.splitlines()[-1]), err
+
+
+def close(a, b, tolerance=2e-5):
+    """Whether numbers, or nested lists of them, agree within ``tolerance``."""
+    if isinstance(a, list):
+        return len(a) == len(b) and all(close(x, y, tolerance) for x, y in zip(a, b))
+    return abs(a - b) <= tolerance
 
 
 def run_env(data_dir=None):

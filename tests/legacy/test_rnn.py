@@ -7,37 +7,20 @@ name, then three Adam steps run, so the same names and shapes must give the same
 outputs, gradients and losses. tests/scripts/contrib_rnn.py is the era's MNIST RNN
 with tf.contrib.rnn's cells and tf.contrib.learn's load_dataset.
 """
-import json
 import os
 import re
-import shutil
-import sys
 import warnings
 
 import pytest
 
-from conftest import ROOT, ours, run_in, script_folder
+from conftest import close, ours, run_in, script_folder, script_json
 from tf1_mnist.compat import TF_VERSION
 
 OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI: the other stack's python
-SCRIPT = os.path.join(ROOT, "tests", "scripts", "rnn_cells.py")
-
-
-def _models(tmp_path, python):
-    shutil.copy(SCRIPT, str(tmp_path))
-    code, out, err = run_in(str(tmp_path), ["rnn_cells.py"], python=python)
-    assert code == 0, err
-    return json.loads(out.splitlines()[-1]), err
-
-
-def _close(a, b):
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
-    return abs(a - b) <= 2e-5
 
 
 def test_the_cells_have_tf_1_15_s_variables_numbers_and_gradients(tmp_path):
-    ours, err = _models(tmp_path, sys.executable)
+    ours, err = script_json(tmp_path, "rnn_cells.py")
     assert len(ours) == 17 and all(model["variables"] for model in ours.values())
     assert "UserWarning" not in err
     if TF_VERSION.startswith("1."):
@@ -46,11 +29,11 @@ def test_the_cells_have_tf_1_15_s_variables_numbers_and_gradients(tmp_path):
     if not OTHER:
         pytest.skip("TF1_MNIST_OTHER_PYTHON (the legacy stack's python) is not set; CI "
                     "sets it")
-    theirs, _ = _models(tmp_path, OTHER)
+    theirs, _ = script_json(tmp_path, "rnn_cells.py", OTHER)
     assert sorted(ours) == sorted(theirs)
     for name in sorted(ours):
         assert ours[name]["variables"] == theirs[name]["variables"], name
-        assert _close(ours[name]["values"], theirs[name]["values"]), name
+        assert close(ours[name]["values"], theirs[name]["values"]), name
 
 
 def test_a_deprecated_api_is_shown_once_in_one_line(capsys):

@@ -4,43 +4,26 @@ tests/scripts/seq2seq_models.py runs under ``tf1-mnist run`` on each stack: on t
 legacy stack it uses TensorFlow's own module, here ours. Every variable is set by its
 name, so the same names and shapes must give the same outputs and losses.
 """
-import json
 import os
-import shutil
-import sys
 
 import pytest
 
-from conftest import ROOT, run_in
+from conftest import close, script_json
 from tf1_mnist.compat import TF_VERSION
 
 OTHER = os.environ.get("TF1_MNIST_OTHER_PYTHON")  # CI: the other stack's python
-SCRIPT = os.path.join(ROOT, "tests", "scripts", "seq2seq_models.py")
-
-
-def _models(tmp_path, python):
-    shutil.copy(SCRIPT, str(tmp_path))
-    code, out, err = run_in(str(tmp_path), ["seq2seq_models.py"], python=python)
-    assert code == 0, err
-    return json.loads(out.splitlines()[-1])
-
-
-def _close(a, b):
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
-    return abs(a - b) <= 2e-5
 
 
 def test_the_models_have_tf_1_15_s_variables_and_numbers(tmp_path):
-    ours = _models(tmp_path, sys.executable)
+    ours, _ = script_json(tmp_path, "seq2seq_models.py")
     assert len(ours) == 12 and all(model["variables"] for model in ours.values())
     if TF_VERSION.startswith("1."):
         pytest.skip("this is TensorFlow 1.15's own module: compared from the TF 2 stack")
     if not OTHER:
         pytest.skip("TF1_MNIST_OTHER_PYTHON (the legacy stack's python) is not set; CI "
                     "sets it")
-    theirs = _models(tmp_path, OTHER)
+    theirs, _ = script_json(tmp_path, "seq2seq_models.py", OTHER)
     assert sorted(ours) == sorted(theirs)
     for name in sorted(ours):
         assert ours[name]["variables"] == theirs[name]["variables"], name
-        assert _close(ours[name]["values"], theirs[name]["values"]), name
+        assert close(ours[name]["values"], theirs[name]["values"]), name
